@@ -1,0 +1,184 @@
+#include "base/state.h"
+
+#include <zstd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include "base/error.h"
+
+namespace tern {
+
+namespace {
+
+constexpr char kMagic[8] = {'T', 'E', 'R', 'N', 'S', 'T', 'A', 'T'};
+constexpr size_t kHeaderSize = 8 + 4 + 8 + 4;
+// Refuse absurd sizes in a damaged header before allocating.
+constexpr u64 kMaxPayload = u64{64} << 30;
+
+std::array<u32, 256> make_crc_table() {
+  std::array<u32, 256> table{};
+  for (u32 i = 0; i < 256; ++i) {
+    u32 c = i;
+    for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    table[i] = c;
+  }
+  return table;
+}
+
+template <class T>
+void append_le(std::vector<u8>& out, T v) {
+  const size_t at = out.size();
+  out.resize(at + sizeof(T));
+  store_le<T>(out.data() + at, v);
+}
+
+}  // namespace
+
+void throw_state_error(std::string_view why) { throw Error(fmt::format("state file: {}", why)); }
+
+u32 crc32(const void* data, size_t size, u32 crc) {
+  static const std::array<u32, 256> table = make_crc_table();
+  const u8* p = static_cast<const u8*>(data);
+  crc = ~crc;
+  for (size_t i = 0; i < size; ++i) crc = table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
+  return ~crc;
+}
+
+void StateIo::bytes(void* p, size_t n) {
+  if (!loading()) {
+    const u8* b = static_cast<const u8*>(p);
+    m_out->insert(m_out->end(), b, b + n);
+    return;
+  }
+  if (n > m_in->size() - m_pos) throw_state_error(fmt::format("section '{}' is too short", m_name));
+  std::memcpy(p, m_in->data() + m_pos, n);
+  m_pos += n;
+}
+
+void StateIo::string(std::string& s) {
+  u32 size = static_cast<u32>(s.size());
+  field(size);
+  if (loading()) {
+    if (size > m_in->size() - m_pos) throw_state_error(fmt::format("section '{}' is too short", m_name));
+    s.assign(reinterpret_cast<const char*>(m_in->data() + m_pos), size);
+    m_pos += size;
+  } else {
+    bytes(s.data(), size);
+  }
+}
+
+void StateIo::expect_end() const {
+  if (loading() && m_pos != m_in->size())
+    throw_state_error(fmt::format("section '{}' has {} unexpected bytes", m_name, m_in->size() - m_pos));
+}
+
+StateIo StateWriter::section(const std::string& name) {
+  m_sections.emplace_back(name, std::vector<u8>{});
+  return StateIo(m_sections.back().second);
+}
+
+std::vector<u8> StateWriter::finish() const {
+  std::vector<u8> payload;
+  for (const auto& [name, data] : m_sections) {
+    append_le<u16>(payload, static_cast<u16>(name.size()));
+    payload.insert(payload.end(), name.begin(), name.end());
+    append_le<u64>(payload, data.size());
+    append_le<u32>(payload, crc32(data.data(), data.size()));
+    payload.insert(payload.end(), data.begin(), data.end());
+  }
+  std::vector<u8> compressed(ZSTD_compressBound(payload.size()));
+  const size_t n = ZSTD_compress(compressed.data(), compressed.size(), payload.data(), payload.size(), 3);
+  if (ZSTD_isError(n)) throw Error(fmt::format("state file: compression failed: {}", ZSTD_getErrorName(n)),
+                                   ExitCode::kInternal);
+  compressed.resize(n);
+
+  std::vector<u8> file(kMagic, kMagic + 8);
+  append_le<u32>(file, kStateFormatVersion);
+  append_le<u64>(file, payload.size());
+  append_le<u32>(file, crc32(compressed.data(), compressed.size()));
+  file.insert(file.end(), compressed.begin(), compressed.end());
+  return file;
+}
+
+void StateWriter::write_file(const std::string& path) const {
+  const std::vector<u8> file = finish();
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) throw Error(fmt::format("cannot write state file '{}': {}", path, std::strerror(errno)));
+  const bool ok = std::fwrite(file.data(), 1, file.size(), f) == file.size();
+  if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw Error(fmt::format("cannot write state file '{}': {}", path, std::strerror(errno)));
+  }
+}
+
+StateReader::StateReader(const std::vector<u8>& file) {
+  if (file.size() < kHeaderSize || std::memcmp(file.data(), kMagic, 8) != 0)
+    throw_state_error("not a tern state file");
+  const u32 version = load_le<u32>(file.data() + 8);
+  if (version != kStateFormatVersion)
+    throw_state_error(fmt::format("format version {} is not supported (this tern reads {})", version,
+                                  kStateFormatVersion));
+  const u64 payload_size = load_le<u64>(file.data() + 12);
+  const u32 crc = load_le<u32>(file.data() + 20);
+  const u8* compressed = file.data() + kHeaderSize;
+  const size_t compressed_size = file.size() - kHeaderSize;
+  if (crc32(compressed, compressed_size) != crc) throw_state_error("checksum mismatch (file is damaged)");
+  if (payload_size > kMaxPayload) throw_state_error("damaged header");
+  const unsigned long long frame = ZSTD_getFrameContentSize(compressed, compressed_size);
+  if (frame != payload_size) throw_state_error("damaged compressed data");
+
+  std::vector<u8> payload(payload_size);
+  const size_t n = ZSTD_decompress(payload.data(), payload.size(), compressed, compressed_size);
+  if (ZSTD_isError(n) || n != payload_size) throw_state_error("damaged compressed data");
+
+  size_t pos = 0;
+  auto need = [&](size_t count) {
+    if (count > payload.size() - pos) throw_state_error("truncated section table");
+  };
+  while (pos < payload.size()) {
+    need(2);
+    const u16 name_len = load_le<u16>(payload.data() + pos);
+    pos += 2;
+    need(name_len);
+    std::string name(reinterpret_cast<const char*>(payload.data() + pos), name_len);
+    pos += name_len;
+    need(12);
+    const u64 len = load_le<u64>(payload.data() + pos);
+    const u32 section_crc = load_le<u32>(payload.data() + pos + 8);
+    pos += 12;
+    need(len);
+    std::vector<u8> data(payload.begin() + static_cast<std::ptrdiff_t>(pos),
+                         payload.begin() + static_cast<std::ptrdiff_t>(pos + len));
+    pos += len;
+    if (crc32(data.data(), data.size()) != section_crc)
+      throw_state_error(fmt::format("section '{}' checksum mismatch", name));
+    if (!m_sections.emplace(std::move(name), std::move(data)).second)
+      throw_state_error("duplicate section");
+  }
+}
+
+StateReader StateReader::from_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(fmt::format("cannot open state file '{}'", path));
+  std::vector<u8> file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return StateReader(file);
+}
+
+StateIo StateReader::section(const std::string& name) const {
+  const auto it = m_sections.find(name);
+  if (it == m_sections.end()) throw_state_error(fmt::format("section '{}' is missing", name));
+  return StateIo(it->first, it->second);
+}
+
+std::vector<std::string> StateReader::section_names() const {
+  std::vector<std::string> names;
+  for (const auto& entry : m_sections) names.push_back(entry.first);
+  return names;
+}
+
+}  // namespace tern

@@ -1,0 +1,195 @@
+// The interpreter loop: fetch, decode, execute, interrupts at instruction boundaries, and the
+// fault path back from raise().
+#include "cpu/cpu.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "base/log.h"
+#include "base/state.h"
+#include "cpu/decoder.h"
+
+namespace tern {
+
+namespace {
+
+bool contributory(u8 v) { return v == kDE || v == kTS || v == kNP || v == kSS || v == kGP; }
+
+}  // namespace
+
+Cpu::Cpu(PhysMemory& mem, IoSpace& io, Clock& clock) : m_mmu(mem), m_io(io), m_clock(clock) { reset(); }
+
+void Cpu::reset() {
+  std::memset(gpr, 0, sizeof gpr);
+  gpr[kEdx] = 0x0652;  // processor signature: family 6, model 5, stepping 2 (Pentium II)
+  eflags = fl::kFixedOne;
+  lf = LazyFlags{};
+  for (Segment& s : seg) s = Segment{};
+  seg[kCs].selector = 0xF000;
+  seg[kCs].base = 0xFFFF0000;
+  eip = next_eip = 0xFFF0;
+  ldtr = Segment{};
+  ldtr.attr = 0x82;
+  tr = Segment{};
+  tr.attr = 0x8B;
+  gdtr = TableReg{};
+  idtr = TableReg{};
+  cr0 = cr0::CD | cr0::NW | cr0::ET;
+  cr2 = cr3 = cr4 = 0;
+  efer = 0;
+  std::memset(dr, 0, sizeof dr);
+  dr[6] = 0xFFFF0FF0;
+  dr[7] = 0x400;
+  cpl = 0;
+  halted = false;
+  const u64 tsc_offset = msr.tsc_offset;
+  msr = Msrs{};
+  msr.tsc_offset = tsc_offset - m_retired;  // RESET clears the TSC
+  fpu = X87State{};
+  fpu.control = 0x0040;
+  fpu.tag = 0x5555;
+  m_nmi_pending = m_nmi_blocked = m_inhibit = false;
+  m_delivering = -1;
+  for (Segment& s : seg) refresh_segment(s);
+  update_paging();
+}
+
+void Cpu::set_irq(unsigned line, bool level) {
+  if (line == kIntrLine) {
+    m_intr = level;
+  } else if (line == kNmiLine && level) {
+    m_nmi_pending = true;  // NMI is edge-triggered
+  }
+}
+
+u64 Cpu::run(u64 max_instructions) {
+  m_budget = max_instructions;
+  m_executed = 0;
+  m_stop = CpuStop::kBudget;
+  m_stop_requested = false;
+  m_delivering = -1;
+  if (setjmp(m_fault_jmp) != 0) handle_fault();
+  while (m_executed < m_budget) {
+    if (halted || m_nmi_pending || (m_intr && (eflags & fl::IF))) {
+      if (!service_interrupts() && halted) {
+        m_stop = CpuStop::kHalted;
+        break;
+      }
+      if (m_executed >= m_budget) break;
+    }
+    step();
+  }
+  if (m_stop_requested) m_stop = CpuStop::kRequested;
+  sync_clock();
+  return m_executed;
+}
+
+void Cpu::sync_clock() {
+  m_clock.advance_instructions(m_retired - m_clock_synced);
+  m_clock_synced = m_retired;
+}
+
+bool Cpu::service_interrupts() {
+  if (m_inhibit) return false;
+  if (m_nmi_pending && !m_nmi_blocked) {
+    m_nmi_pending = false;
+    m_nmi_blocked = true;
+    halted = false;
+    deliver(kNMI, false, false, 0, eip);
+    return true;
+  }
+  if (m_intr && (eflags & fl::IF) && m_ack) {
+    sync_clock();
+    const u8 vector = m_ack->acknowledge();
+    halted = false;
+    deliver(vector, false, false, 0, eip);
+    return true;
+  }
+  return false;
+}
+
+void Cpu::step() {
+  m_inhibit = false;
+  const bool single_step = eflags & fl::TF;
+  DecodedInsn d;
+  fetch_decode(d);
+  next_eip = code32() ? eip + d.len : (eip + d.len) & 0xFFFF;
+  d.handler(*this, d);
+  eip = next_eip;
+  ++m_executed;
+  ++m_retired;
+  if (single_step && !halted) {
+    dr[6] |= 1u << 14;  // BS
+    deliver(kDB, false, false, 0, eip);
+  }
+}
+
+void Cpu::fetch_decode(DecodedInsn& d) {
+  const Segment& cs = seg[kCs];
+  if (eip > cs.hi) gp(0);
+  const u32 limit_avail = static_cast<u32>(std::min<u64>(15, cs.hi - eip + 1));
+  const u32 lin = cs.base + eip;
+  const u32 page_avail = 0x1000 - (lin & 0xFFF);
+  u32 avail = std::min(limit_avail, page_avail);
+
+  const u8* bytes = m_mmu.lookup_exec(lin, 1, user());
+  u8 buf[16];
+  if (!bytes) {
+    const Mmu::Fill f = m_mmu.fill(lin, Access::kExec, user());
+    if (!f.ok) {
+      cr2 = lin;
+      raise(kPF, f.error_code);
+    }
+    if (f.host) {
+      bytes = f.host;
+    } else {
+      // Code in MMIO or open bus: read it byte by byte.
+      for (u32 i = 0; i < avail; ++i) buf[i] = static_cast<u8>(m_mmu.phys().read(f.phys + i, 1));
+      bytes = buf;
+    }
+  }
+  DecodeStatus status = decode(bytes, avail, code32(), d);
+  if (status == DecodeStatus::kNeedMore && avail < limit_avail) {
+    // The instruction continues on the next page: fetch it (this may #PF at the next page).
+    if (bytes != buf) std::memcpy(buf, bytes, avail);
+    const u32 more = limit_avail - avail;
+    for (u32 i = 0; i < more; ++i) buf[avail + i] = static_cast<u8>(read_lin_exec(lin + avail + i));
+    status = decode(buf, limit_avail, code32(), d);
+  }
+  if (status != DecodeStatus::kOk) gp(0);  // longer than 15 bytes or past the CS limit
+}
+
+void Cpu::raise(u8 vector, u32 error_code) {
+  m_fault.vector = vector;
+  m_fault.has_error = error_code != kNoErrorCode;
+  m_fault.error_code = m_fault.has_error ? error_code : 0;
+  std::longjmp(m_fault_jmp, 1);
+}
+
+// Delivers the fault recorded by raise(), escalating to #DF and to a triple fault by the rules
+// of Intel SDM Vol. 3 Table 6-5.
+void Cpu::handle_fault() {
+  const PendingFault f = m_fault;
+  halted = false;
+  if (m_delivering >= 0) {
+    const u8 first = static_cast<u8>(m_delivering);
+    if (first == kDF) {
+      log(LogCat::kCpu, LogLevel::kInfo, "triple fault at {:04x}:{:08x}", seg[kCs].selector, eip);
+      m_delivering = -1;
+      m_stop = CpuStop::kTripleFault;
+      m_budget = 0;
+      return;
+    }
+    if ((contributory(first) && contributory(f.vector)) || (first == kPF && (contributory(f.vector) || f.vector == kPF))) {
+      m_delivering = kDF;
+      deliver(kDF, false, true, 0, eip);
+      m_delivering = -1;
+      return;
+    }
+  }
+  m_delivering = f.vector;
+  deliver(f.vector, false, f.has_error, f.error_code, eip);
+  m_delivering = -1;
+}
+
+}  // namespace tern

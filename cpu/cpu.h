@@ -1,0 +1,284 @@
+// The IA-32 CPU: architectural state plus the services every instruction handler uses (register
+// and memory access with segmentation and paging, lazy flags, stack, faults) and the interpreter
+// loop.
+//
+// Faults: a handler that detects a fault calls raise(), which records the exception and longjmps
+// back to run(); the run loop then delivers it through the IDT. Handlers therefore commit
+// architectural state only after every access that can fault (or in restartable steps, as REP
+// string instructions do), hold no objects with destructors, and EIP still points at the
+// faulting instruction. The same holds for helpers called from JIT code: longjmp unwinds JIT
+// frames without needing unwind tables.
+#pragma once
+
+#include <csetjmp>
+
+#include "base/clock.h"
+#include "base/irq.h"
+#include "base/types.h"
+#include "cpu/fpu/x87_state.h"
+#include "cpu/insn.h"
+#include "cpu/state.h"
+#include "mmu/io_space.h"
+#include "mmu/mmu.h"
+
+namespace tern {
+
+// Exception vectors (Intel SDM Vol. 3 §6.3.1).
+enum Vector : u8 {
+  kDE = 0, kDB = 1, kNMI = 2, kBP = 3, kOF = 4, kBR = 5, kUD = 6, kNM = 7, kDF = 8,
+  kTS = 10, kNP = 11, kSS = 12, kGP = 13, kPF = 14, kMF = 16, kAC = 17, kMC = 18,
+};
+
+// The interrupt controller the CPU asks for a vector when it accepts INTR (the INTA cycle).
+class InterruptAcknowledge {
+ public:
+  virtual ~InterruptAcknowledge() = default;
+  virtual u8 acknowledge() = 0;
+};
+
+// Model-specific registers a P6 keeps as plain storage or with simple behaviour.
+struct Msrs {
+  u32 sysenter_cs = 0;
+  u32 sysenter_esp = 0;
+  u32 sysenter_eip = 0;
+  u64 apic_base = 0xFEE00900;  // BSP, enabled, default base
+  u64 pat = 0x0007040600070406ull;
+  u64 mtrr_cap = 0x508;         // 8 variable ranges, fixed ranges, write-combining
+  u64 mtrr_def_type = 0;
+  u64 mtrr_fixed[11] = {};
+  u64 mtrr_var[16] = {};        // base/mask pairs
+  u64 tsc_offset = 0;           // TSC = retired instructions + offset
+  u64 misc_enable = 1;
+  void serialize(StateIo& io);
+};
+
+enum class CpuStop : u8 { kBudget, kHalted, kTripleFault, kRequested };
+
+// Why a hardware task switch happens (Intel SDM Vol. 3 §7.3): it decides the busy bits, the NT
+// flag and the back link.
+enum class TaskSwitch : u8 { kJump, kCall, kIret, kInterrupt };
+
+class Cpu : public IrqSink {
+ public:
+  // Interrupt input lines for IrqLine.
+  static constexpr unsigned kIntrLine = 0;
+  static constexpr unsigned kNmiLine = 1;
+  static constexpr u32 kNoErrorCode = ~u32{0};
+
+  Cpu(PhysMemory& mem, IoSpace& io, Clock& clock);
+  Cpu(const Cpu&) = delete;
+  Cpu& operator=(const Cpu&) = delete;
+
+  // Power-on / RESET state (Intel SDM Vol. 3 §9.1.1): real mode at F000:FFF0.
+  void reset();
+
+  // Executes up to `max_instructions`; returns the number retired. Stops early when halted, on a
+  // triple fault, or when request_stop() is called (from a device during the run).
+  u64 run(u64 max_instructions);
+  CpuStop stop_reason() const { return m_stop; }
+  void request_stop() { m_budget = 0; m_stop_requested = true; }
+
+  void set_interrupt_controller(InterruptAcknowledge* ack) { m_ack = ack; }
+  void set_irq(unsigned line, bool level) override;
+
+  // Total instructions retired since reset (drives RDTSC and virtual time).
+  u64 retired() const { return m_retired; }
+
+  // ---- State (public: the instruction handlers in cpu/ops and the JIT read and write it) ----
+  u32 gpr[8] = {};
+  u32 eip = 0;
+  u32 eflags = fl::kFixedOne;  // arithmetic bits valid only when lf.op == FlagOp::kNone
+  LazyFlags lf;
+  Segment seg[kSegCount];
+  Segment ldtr, tr;
+  TableReg gdtr, idtr;
+  u32 cr0 = 0, cr2 = 0, cr3 = 0, cr4 = 0;
+  u64 efer = 0;
+  u32 dr[8] = {};
+  u8 cpl = 0;
+  bool halted = false;
+  Msrs msr;
+  X87State fpu;
+
+  // EIP of the instruction that follows the one executing; control transfers change it.
+  u32 next_eip = 0;
+
+  // ---- Registers ----
+  // General register `r` of `size` bytes; for size 1, r = 0..7 is AL CL DL BL AH CH DH BH.
+  u32 reg(u8 r, u8 size) const {
+    if (size == 4) return gpr[r];
+    if (size == 2) return gpr[r] & 0xFFFF;
+    return r < 4 ? gpr[r] & 0xFF : (gpr[r - 4] >> 8) & 0xFF;
+  }
+  void set_reg(u8 r, u8 size, u32 v) {
+    if (size == 4) gpr[r] = v;
+    else if (size == 2) gpr[r] = (gpr[r] & 0xFFFF0000u) | (v & 0xFFFF);
+    else if (r < 4) gpr[r] = (gpr[r] & 0xFFFFFF00u) | (v & 0xFF);
+    else gpr[r - 4] = (gpr[r - 4] & 0xFFFF00FFu) | ((v & 0xFF) << 8);
+  }
+
+  // ---- Mode ----
+  bool protected_mode() const { return cr0 & cr0::PE; }
+  bool v86() const { return eflags & fl::VM; }
+  bool code32() const { return seg[kCs].big(); }
+  bool stack32() const { return seg[kSs].big(); }
+  unsigned iopl() const { return (eflags >> 12) & 3; }
+  bool user() const { return cpl == 3; }
+
+  // ---- Flags (flags.cc) ----
+  u32 get_eflags() const;
+  // Writes the bits of `mask` from `value` (no privilege rules: callers apply them).
+  void set_eflags(u32 value, u32 mask);
+  void set_lazy(FlagOp op, u8 size, u32 src1, u32 src2, u32 res) { lf = {res, src1, src2, op, size}; }
+  // Sets the six arithmetic flags eagerly.
+  void set_arith(u32 flags) {
+    eflags = (eflags & ~fl::kArith) | (flags & fl::kArith);
+    lf.op = FlagOp::kNone;
+  }
+  u32 arith_flags() const;
+  bool cf() const;
+  bool zf() const { return arith_flags() & fl::ZF; }
+  bool sf() const { return arith_flags() & fl::SF; }
+  bool of() const { return arith_flags() & fl::OF; }
+  // Condition code 0..15 as in Jcc (O NO B AE E NE BE A S NS P NP L GE LE G).
+  bool cond(u8 cc) const;
+
+  // ---- Memory (memory.cc) ----
+  // Effective address (offset in the segment) of the instruction's memory operand.
+  u32 effective_address(const DecodedInsn& d) const;
+  // Segment-relative accesses with segment checks; size 1, 2 or 4 (read64/write64 for 8).
+  u32 read(u8 sreg, u32 offset, u8 size);
+  void write(u8 sreg, u32 offset, u8 size, u32 value);
+  u64 read64(u8 sreg, u32 offset);
+  void write64(u8 sreg, u32 offset, u64 value);
+  // Checks that [offset, offset+size) of the segment is accessible; returns the linear address.
+  u32 linear(u8 sreg, u32 offset, u32 size, Access access);
+  // Linear accesses at the current privilege (user when CPL 3) or as a supervisor (descriptor
+  // tables, TSS, IDT: "implicit supervisor" accesses).
+  u32 read_lin(u32 lin, u8 size, bool user);
+  void write_lin(u32 lin, u8 size, u32 value, bool user);
+  u32 read_sys(u32 lin, u8 size) { return read_lin(lin, size, false); }
+  void write_sys(u32 lin, u8 size, u32 value) { write_lin(lin, size, value, false); }
+  // Raises #PF (or succeeds) for every page of [lin, lin+size) without accessing memory: for
+  // instructions that must not partially complete.
+  void probe_lin(u32 lin, u32 size, Access access, bool user);
+
+  // Operand i of the instruction: register, memory (at the effective address), immediate.
+  u32 read_op(const DecodedInsn& d, int i);
+  void write_op(const DecodedInsn& d, int i, u32 value);
+
+  // ---- Stack ----
+  u32 sp_mask() const { return stack32() ? 0xFFFFFFFFu : 0xFFFFu; }
+  u32 esp_value() const { return gpr[kEsp] & sp_mask(); }
+  void set_esp(u32 v) { gpr[kEsp] = stack32() ? v : (gpr[kEsp] & 0xFFFF0000u) | (v & 0xFFFF); }
+  void push(u8 size, u32 value);
+  u32 pop(u8 size);
+  // Reads the stack at ESP + offset without moving ESP.
+  u32 stack_read(u32 offset, u8 size);
+
+  // ---- Control transfer ----
+  // Near jump to `target` (truncated to the operand size): checks the CS limit, sets next_eip.
+  void jump_near(u32 target, u8 osize);
+
+  // ---- Faults and interrupts (interrupts.cc) ----
+  [[noreturn]] void raise(u8 vector, u32 error_code = kNoErrorCode);
+  // #GP(error) shorthand.
+  [[noreturn]] void gp(u32 error_code = 0) { raise(kGP, error_code); }
+  // Software interrupt (INT n, INT3, INTO, INT1): delivered after the instruction, returning
+  // to next_eip.
+  void software_interrupt(u8 vector, bool int_n);
+  // Delivers an exception or interrupt through the IVT/IDT. `return_eip` is what is pushed.
+  void deliver(u8 vector, bool software, bool has_error, u32 error_code, u32 return_eip);
+
+  // Hardware task switch to the TSS named by `selector` (task.cc). For kInterrupt, an error code
+  // is pushed on the new task's stack when has_error; `return_eip` is saved in the old TSS;
+  // `ext` is the EXT bit for error codes.
+  void task_switch(u16 selector, TaskSwitch reason, bool has_error, u32 error_code, u32 return_eip, u32 ext);
+
+  // ---- Segments (segments.cc) ----
+  // MOV/POP to a segment register with every real, v86 and protected mode rule.
+  void load_segment(u8 sreg, u16 selector);
+  // Loads CS:EIP for a far JMP/CALL/RET/IRET target at privilege `new_cpl`, or in real/v86 mode.
+  void load_cs_real(u16 selector, u32 new_eip);
+  // Reads the 8-byte descriptor of `selector` from the GDT or LDT; raises #GP(selector) when
+  // outside the table limit.
+  u64 read_descriptor(u16 selector, u8 vector = kGP);
+  // Builds a segment cache from a raw descriptor.
+  static Segment segment_from_descriptor(u16 selector, u64 descriptor);
+  // Recomputes the fast-check fields of a segment after its base/limit/attr changed.
+  void refresh_segment(Segment& s) const;
+  // Sets the accessed bit of the descriptor in memory if clear.
+  void mark_descriptor_accessed(u16 selector, u64 descriptor);
+
+  // ---- Control registers (system.cc) ----
+  void set_cr0(u32 value);
+  void set_cr3(u32 value);
+  void set_cr4(u32 value);
+  void update_paging();  // pushes CR0/CR3/CR4/EFER to the MMU
+
+  // ---- Port I/O (io.cc) ----
+  // Checks IOPL and the TSS I/O permission bitmap for `size` ports at `port`; raises #GP(0).
+  void check_io_permission(u16 port, u8 size);
+  u32 port_in(u16 port, u8 size);
+  void port_out(u16 port, u8 size, u32 value);
+
+  // Brings the clock up to date with the instructions retired so far (before device access).
+  void sync_clock();
+  // After a device access: a timer the device armed may now be due before the batch would end.
+  void after_device_access();
+
+  // Time-stamp counter (RDTSC): one tick per retired instruction plus the offset WRMSR sets.
+  u64 tsc() const { return m_retired + msr.tsc_offset; }
+
+  Mmu& mmu() { return m_mmu; }
+  IoSpace& io() { return m_io; }
+  Clock& clock() { return m_clock; }
+
+  // IRET ends the NMI handler: NMIs are accepted again.
+  void unblock_nmi() { m_nmi_blocked = false; }
+
+  // Interrupt shadow after STI and MOV SS / POP SS: no interrupt before the next instruction.
+  void inhibit_interrupts() { m_inhibit = true; }
+
+  void serialize(StateIo& io);
+
+ private:
+  void step();
+  void fetch_decode(DecodedInsn& d);
+  bool service_interrupts();
+  void handle_fault();
+
+  u32 read_slow(u32 lin, u8 size, bool user);
+  u8 read_lin_exec(u32 lin);
+  void write_slow(u32 lin, u8 size, u32 value, bool user);
+  [[noreturn]] void segment_fault(u8 sreg);
+
+  Mmu m_mmu;
+  IoSpace& m_io;
+  Clock& m_clock;
+  InterruptAcknowledge* m_ack = nullptr;
+
+  std::jmp_buf m_fault_jmp;
+  u64 m_budget = 0;
+  u64 m_executed = 0;
+  u64 m_retired = 0;
+  u64 m_clock_synced = 0;  // m_retired value the clock has been advanced to
+  CpuStop m_stop = CpuStop::kBudget;
+  bool m_stop_requested = false;
+
+  bool m_intr = false;      // INTR pin level
+  bool m_nmi_pending = false;
+  bool m_nmi_blocked = false;  // NMI handler running until IRET
+  bool m_inhibit = false;
+
+  // The exception being raised (set by raise, consumed by handle_fault).
+  struct PendingFault {
+    u8 vector = 0;
+    bool has_error = false;
+    u32 error_code = 0;
+  } m_fault;
+  // Vector being delivered when a further fault hits (for #DF and triple fault); -1 if none.
+  int m_delivering = -1;
+};
+
+}  // namespace tern

@@ -1,0 +1,150 @@
+#include "frontend/options.h"
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "base/error.h"
+
+namespace tern {
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kVersion = "tern 0.1.0";
+
+// "-m 512", "-m 512M", "-m 2G": MiB by default.
+u64 parse_memory_size(const std::string& text) {
+  size_t pos = 0;
+  unsigned long long value = 0;
+  try {
+    value = std::stoull(text, &pos);
+  } catch (const std::exception&) {
+    fail("-m: '{}' is not a memory size (e.g. 512, 512M, 2G)", text);
+  }
+  const std::string suffix = text.substr(pos);
+  u64 unit = u64{1} << 20;
+  if (suffix == "G" || suffix == "g") unit = u64{1} << 30;
+  else if (suffix == "K" || suffix == "k") unit = u64{1} << 10;
+  else if (!suffix.empty() && suffix != "M" && suffix != "m") fail("-m: '{}' is not a memory size (e.g. 512, 512M, 2G)", text);
+  if (value == 0 || value > (u64{64} << 30) / unit) fail("-m: '{}' is out of range", text);
+  return value * unit;
+}
+
+Engine parse_engine(const std::string& text) {
+  if (text == "auto") return Engine::kAuto;
+  if (text == "interp") return Engine::kInterp;
+  if (text == "jit") return Engine::kJit;
+  fail("--engine: expected auto, interp or jit, got '{}'", text);
+}
+
+ClockMode parse_clock(const std::string& text) {
+  if (text == "virtual") return ClockMode::kVirtual;
+  if (text == "host") return ClockMode::kHost;
+  fail("--clock: expected virtual or host, got '{}'", text);
+}
+
+po::options_description make_options() {
+  po::options_description o("Options");
+  // clang-format off
+  o.add_options()
+    ("help,h", "show this help and exit")
+    ("version", "show the version and exit")
+    ("config", po::value<std::string>(), "read options from an INI file (command line wins)")
+    ("memory,m", po::value<std::string>()->default_value("128"), "guest RAM in MiB (or with M/G suffix)")
+    ("bios", po::value<std::string>(), "raw system ROM image instead of SeaBIOS")
+    ("vga-bios", po::value<std::string>(), "VGA option ROM instead of vgabios-stdvga.bin")
+    ("kernel", po::value<std::string>(), "boot a Multiboot kernel directly")
+    ("initrd", po::value<std::string>(), "initial ramdisk (Multiboot module 0)")
+    ("append", po::value<std::string>()->default_value(""), "kernel command line")
+    ("hda", po::value<std::string>(), "first IDE disk image")
+    ("hdb", po::value<std::string>(), "second IDE disk image")
+    ("cdrom", po::value<std::string>(), "CD-ROM image")
+    ("fda", po::value<std::string>(), "floppy image")
+    ("boot", po::value<std::string>()->default_value("cad"), "boot order: a floppy, c disk, d CD-ROM")
+    ("serial", po::value<std::string>()->default_value("stdio"), "COM1: stdio, file:PATH or none")
+    ("debugcon", po::value<std::string>()->default_value("none"), "ports 0xE9/0x402: stdio, file:PATH or none")
+    ("headless", po::bool_switch(), "no window: for terminals and CI")
+    ("timeout", po::value<double>()->default_value(0), "stop after SECONDS of host time (exit 124); 0: never")
+    ("engine", po::value<std::string>()->default_value("auto"), "CPU engine: auto, interp or jit")
+    ("clock", po::value<std::string>()->default_value("virtual"), "guest time: virtual (deterministic) or host")
+    ("ips", po::value<u64>()->default_value(100'000'000), "guest instructions per virtual second")
+    ("no-reboot", po::bool_switch(), "end the run (exit 126) on a triple fault instead of resetting")
+    ("snapshot", po::bool_switch(), "write disk changes to a temporary overlay, never to the images")
+    ("log", po::value<std::string>()->default_value(""), "log categories, e.g. cpu,pic:trace or all:info")
+    ("image", po::value<std::string>(), "disk image (same as --hda)");
+  // clang-format on
+  return o;
+}
+
+std::string get(const po::variables_map& vm, const char* key) {
+  return vm.count(key) ? vm[key].as<std::string>() : std::string{};
+}
+
+}  // namespace
+
+std::optional<RunOptions> parse_options(int argc, char** argv) {
+  const po::options_description options = make_options();
+  po::positional_options_description positional;
+  positional.add("image", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(options).positional(positional).run(), vm);
+    if (vm.count("config")) {
+      const std::string path = vm["config"].as<std::string>();
+      std::ifstream in(path);
+      if (!in) fail("--config: cannot open '{}'", path);
+      po::store(po::parse_config_file(in, options), vm);
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    fail("{}", e.what());
+  }
+  if (vm.count("help")) {
+    std::cout << "usage: tern [options] [disk-image]\n\n" << options << "\nExit codes: see docs/exit-codes.md\n";
+    return std::nullopt;
+  }
+  if (vm.count("version")) {
+    std::cout << kVersion << "\n";
+    return std::nullopt;
+  }
+
+  RunOptions r;
+  MachineConfig& m = r.machine;
+  m.ram_bytes = parse_memory_size(vm["memory"].as<std::string>());
+  m.bios = get(vm, "bios");
+  m.vga_bios = get(vm, "vga-bios");
+  m.kernel = get(vm, "kernel");
+  m.initrd = get(vm, "initrd");
+  m.append = get(vm, "append");
+  m.hda = get(vm, "hda");
+  if (vm.count("image")) {
+    if (!m.hda.empty()) fail("both --hda and a disk image argument were given");
+    m.hda = get(vm, "image");
+  }
+  m.hdb = get(vm, "hdb");
+  m.cdrom = get(vm, "cdrom");
+  m.fda = get(vm, "fda");
+  m.boot_order = get(vm, "boot");
+  if (m.boot_order.empty() || m.boot_order.find_first_not_of("acdn") != std::string::npos)
+    fail("--boot: expected letters among a, c, d, n (got '{}')", m.boot_order);
+  m.serial = get(vm, "serial");
+  m.debugcon = get(vm, "debugcon");
+  m.engine = parse_engine(get(vm, "engine"));
+  m.clock = parse_clock(get(vm, "clock"));
+  m.instructions_per_second = vm["ips"].as<u64>();
+  if (m.instructions_per_second < 1'000'000) fail("--ips: at least 1000000");
+  m.no_reboot = vm["no-reboot"].as<bool>();
+  m.snapshot = vm["snapshot"].as<bool>();
+  if (!m.initrd.empty() && m.kernel.empty()) fail("--initrd needs --kernel");
+  r.headless = vm["headless"].as<bool>();
+  r.timeout_seconds = vm["timeout"].as<double>();
+  if (r.timeout_seconds < 0) fail("--timeout: must not be negative");
+  r.log = get(vm, "log");
+  return r;
+}
+
+}  // namespace tern

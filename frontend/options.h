@@ -1,0 +1,22 @@
+// The command line and the INI config file (same keys; the command line wins).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "machine/config.h"
+
+namespace tern {
+
+struct RunOptions {
+  MachineConfig machine;
+  bool headless = false;
+  double timeout_seconds = 0;  // 0: none
+  std::string log;
+};
+
+// Parses argv. Returns nullopt when the program should exit 0 at once (--help, --version; the
+// text has been printed). Throws Error (exit 125) on any bad option, value or file.
+std::optional<RunOptions> parse_options(int argc, char** argv);
+
+}  // namespace tern
