@@ -91,22 +91,27 @@ kernel_package() {
 }
 
 # fetch_pkg NAME: downloads (once) and unpacks (once) the candidate version of NAME; prints the
-# folder it is unpacked in. Other versions of NAME in the cache are removed.
+# folder it is unpacked in. Other versions of NAME in the cache are removed. A caller may delete
+# the unpacked folder when done: the .deb stays and is unpacked again when needed.
 fetch_pkg() {
-  local name=$1 version safe dir debs=$GUEST_CACHE/debs
+  local name=$1 version safe dir deb debs=$GUEST_CACHE/debs
   version=$(pkg_version "$name")
   safe=${version//:/_}
   dir=$GUEST_CACHE/pkgs/${name}_$safe
-  if [ ! -d "$dir" ]; then
-    mkdir -p "$debs" "$GUEST_CACHE/pkgs"
+  deb=$(find "$debs" -maxdepth 1 -name "${name}_${version//:/%3a}_*.deb" 2>/dev/null | head -n1)
+  if [ -z "$deb" ]; then
+    mkdir -p "$debs"
     find "$debs" -maxdepth 1 -name "${name}_*.deb" -delete
-    find "$GUEST_CACHE/pkgs" -maxdepth 1 -name "${name}_*" -exec rm -rf {} +
     say "downloading $name $version"
     # shellcheck disable=SC2046
     (cd "$debs" && apt-get $(apt32_options) download "$name=$version" >/dev/null) \
       || die "apt-get download $name=$version failed"
-    rm -rf "$dir.tmp"
-    dpkg-deb -x "$debs/${name}_"*.deb "$dir.tmp"
+    deb=$(find "$debs" -maxdepth 1 -name "${name}_*.deb" | head -n1)
+  fi
+  if [ ! -d "$dir" ]; then
+    mkdir -p "$GUEST_CACHE/pkgs"
+    find "$GUEST_CACHE/pkgs" -maxdepth 1 -name "${name}_*" -exec rm -rf {} +
+    dpkg-deb -x "$deb" "$dir.tmp"
     mv "$dir.tmp" "$dir"
   fi
   echo "$dir"

@@ -16,7 +16,9 @@ out=$GUEST_CACHE/linux
 need_tools apt-get dpkg-deb cpio gzip
 
 # Modules each init.sh group needs (dependencies are added from the modules' own metadata).
-kDiskModules="ata_piix sd_mod ext4"
+# ext4 (which mounts ext2) names crc32c only as a soft dependency, on an alias, but its mount
+# fails without it: crc32c_generic is listed by hand.
+kDiskModules="ata_piix sd_mod crc32c_generic ext4"
 kCdromModules="ata_piix sr_mod isofs"
 
 # module_deps KO: the modules a .ko file names in its "depends=" modinfo field.
@@ -86,5 +88,5 @@ pack_initramfs "$work/shell" "$out/initrd-shell.gz"
 install -m 0644 "$kdir/boot/vmlinuz-$release" "$out/vmlinuz"
 echo "console=ttyS0,115200" >"$out/cmdline"
 printf '%s\n' "$key" >"$out/versions.txt"
-rm -rf "$work"
+rm -rf "$work" "$kdir"
 printf '%s\n' "$key" >"$out/.stamp"
