@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build run test bench clean
+.PHONY: all deps build run test test-aarch64 bench clean
 
 all: build
 
@@ -24,6 +24,11 @@ run: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+# Cross-builds for AArch64 and runs the unit and guest tests under qemu-aarch64, comparing guest
+# outputs with the x86-64 build.
+test-aarch64: build
+	tools/test-aarch64.sh build-aarch64 $(BUILD)
 
 bench: build
 	tests/bench/run.sh $(BUILD)

@@ -12,6 +12,16 @@ packages=(
   seabios
 )
 
+# `tools/deps.sh aarch64`: the cross toolchain, the arm64 libraries and qemu-user as well.
+if [ "${1:-}" = aarch64 ]; then
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    [ "$(id -u)" -eq 0 ] || { echo "tern: run 'sudo dpkg --add-architecture arm64' first" >&2; exit 1; }
+    dpkg --add-architecture arm64
+  fi
+  packages+=(g++-aarch64-linux-gnu qemu-user libzstd-dev:arm64 libboost-program-options-dev:arm64
+             libfmt-dev:arm64 libpng-dev:arm64 libzydis-dev:arm64)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
