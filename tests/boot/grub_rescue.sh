@@ -6,7 +6,7 @@
 # usage: tests/boot/grub_rescue.sh [DIR]
 source "$(dirname "$0")/lib.sh"
 
-GUEST_CACHE=$(cache_dir "${1:-}")
+open_cache "${1:-}"
 out=$GUEST_CACHE/grub-rescue
 need_tools apt-get dpkg-deb
 

@@ -18,12 +18,19 @@ REPO_ROOT=$(cd "$BOOT_SCRIPTS/../.." && pwd)
 say() { echo "tern-guests: $*" >&2; }
 die() { say "error: $*"; exit 1; }
 
-# cache_dir [DIR]: the image cache folder (default build/guest-images under the repo), created,
-# as an absolute path.
-cache_dir() {
-  local dir=${1:-$REPO_ROOT/build/guest-images}
-  mkdir -p "$dir"
-  (cd "$dir" && pwd)
+# open_cache [DIR]: sets GUEST_CACHE to the image cache folder (default build/guest-images under
+# the repo), created, as an absolute path. The first script of a run takes an exclusive lock on
+# it (held on fd 9 until that script ends, inherited by the scripts it starts), so parallel runs
+# (ctest -j) wait for each other and build each image once.
+open_cache() {
+  GUEST_CACHE=${1:-$REPO_ROOT/build/guest-images}
+  mkdir -p "$GUEST_CACHE"
+  GUEST_CACHE=$(cd "$GUEST_CACHE" && pwd)
+  if [ "${TERN_GUEST_LOCK:-}" != "$GUEST_CACHE" ]; then
+    exec 9>"$GUEST_CACHE/.lock"
+    flock 9
+    export TERN_GUEST_LOCK=$GUEST_CACHE
+  fi
 }
 
 # need_tools TOOL...: fails with the Debian packages to install when a host tool is missing.
@@ -65,6 +72,7 @@ apt32_refresh() {
     return 0
   fi
   say "updating the private i386 package lists"
+  rm -f "$state/versions"
   # shellcheck disable=SC2046
   if ! apt-get $(apt32_options) update >"$state/update.log" 2>&1; then
     apt32_lists_present || { cat "$state/update.log" >&2; die "apt-get update failed"; }
@@ -72,22 +80,41 @@ apt32_refresh() {
   fi
 }
 
+# The packages the guests are made from; their candidate versions are looked up in one apt-cache
+# call after each refresh and kept in $GUEST_CACHE/apt/versions (apt-cache needs about half a
+# second a call, which a cached run should not pay for every package).
+kGuestPackages="busybox-static grub-rescue-pc isolinux syslinux-common"
+
+# apt32_resolve: writes $GUEST_CACHE/apt/versions ("NAME VERSION" lines, the kernel first as
+# "kernel NAME") unless it is already there for the current lists.
+apt32_resolve() {
+  local versions=$GUEST_CACHE/apt/versions kernel
+  [ -s "$versions" ] && return 0
+  # shellcheck disable=SC2046
+  kernel=$(apt-cache $(apt32_options) depends linux-image-686 \
+    | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+  [ -n "$kernel" ] || die "cannot resolve linux-image-686 to a kernel package"
+  {
+    echo "kernel $kernel"
+    # shellcheck disable=SC2046,SC2086
+    apt-cache $(apt32_options) policy "$kernel" $kGuestPackages \
+      | awk '/^[^ ]/ {name = $1; sub(/:.*/, "", name)} /Candidate:/ && $2 != "(none)" {print name, $2}'
+  } >"$versions.tmp"
+  mv "$versions.tmp" "$versions"
+}
+
 # pkg_version NAME: the candidate version of an i386 (or all) package.
 pkg_version() {
   local v
-  # shellcheck disable=SC2046
-  v=$(apt-cache $(apt32_options) policy "$1" | awk '/Candidate:/ {print $2}')
-  [ -n "$v" ] && [ "$v" != "(none)" ] || die "no Debian package '$1' for i386 in the package lists"
+  apt32_resolve
+  v=$(awk -v n="$1" '$1 == n {print $2}' "$GUEST_CACHE/apt/versions")
+  [ -n "$v" ] || die "no Debian package '$1' for i386 in the package lists"
   echo "$v"
 }
 
 # kernel_package: the linux-image-*-686 package that linux-image-686 currently depends on.
 kernel_package() {
-  local p
-  # shellcheck disable=SC2046
-  p=$(apt-cache $(apt32_options) depends linux-image-686 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
-  [ -n "$p" ] || die "cannot resolve linux-image-686 to a kernel package"
-  echo "$p"
+  pkg_version kernel
 }
 
 # fetch_pkg NAME: downloads (once) and unpacks (once) the candidate version of NAME; prints the

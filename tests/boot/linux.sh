@@ -5,13 +5,14 @@
 #   initrd.gz         test guest: TERN-LINUX-UP, tern-workload, TERN-WORKLOAD-DONE, power-off
 #   initrd-shell.gz   interactive busybox shell on ttyS0 and tty1 (the desktop demo)
 #   cmdline           the kernel command line for the test guest
+#   cmdline-shell     the kernel command line for the shell guest (VGA console and COM1)
 # The kernel has the 8250 UART, the i8042 keyboard and the VGA console built in; IDE (ATA PIIX),
 # SCSI disk/CD, ext2 (the ext4 driver) and ISO9660 are modules, so their .ko files and their
 # dependencies go into the initramfs and init.sh loads them when a disk or CD is used.
 # usage: tests/boot/linux.sh [DIR]
 source "$(dirname "$0")/lib.sh"
 
-GUEST_CACHE=$(cache_dir "${1:-}")
+open_cache "${1:-}"
 out=$GUEST_CACHE/linux
 need_tools apt-get dpkg-deb cpio gzip
 
@@ -66,7 +67,8 @@ apt32_refresh
 kernel=$(kernel_package)
 key=$(stamp_text "$kernel" busybox-static -- "$0" "$BOOT_SCRIPTS/lib.sh" "$BOOT_SCRIPTS/init.sh" \
   "$BOOT_SCRIPTS/workload.sh")
-if up_to_date "$out/.stamp" "$key" "$out/vmlinuz" "$out/initrd.gz" "$out/initrd-shell.gz"; then
+if up_to_date "$out/.stamp" "$key" "$out/vmlinuz" "$out/initrd.gz" "$out/initrd-shell.gz" \
+    "$out/cmdline-shell"; then
   exit 0
 fi
 
@@ -87,6 +89,7 @@ pack_initramfs "$work/test" "$out/initrd.gz"
 pack_initramfs "$work/shell" "$out/initrd-shell.gz"
 install -m 0644 "$kdir/boot/vmlinuz-$release" "$out/vmlinuz"
 echo "console=ttyS0,115200" >"$out/cmdline"
+echo "console=tty0 console=ttyS0,115200" >"$out/cmdline-shell"
 printf '%s\n' "$key" >"$out/versions.txt"
 rm -rf "$work" "$kdir"
 printf '%s\n' "$key" >"$out/.stamp"

@@ -15,7 +15,7 @@
 # usage: tests/boot/linux_disk.sh [DIR]
 source "$(dirname "$0")/lib.sh"
 
-GUEST_CACHE=$(cache_dir "${1:-}")
+open_cache "${1:-}"
 out=$GUEST_CACHE/linux-disk
 kGrubModules=/usr/lib/grub/i386-pc
 kImageMiB=32

@@ -8,7 +8,7 @@
 # usage: tests/boot/linux_iso.sh [DIR]
 source "$(dirname "$0")/lib.sh"
 
-GUEST_CACHE=$(cache_dir "${1:-}")
+open_cache "${1:-}"
 out=$GUEST_CACHE/linux-iso
 need_tools apt-get dpkg-deb xorriso sha256sum
 
