@@ -10,6 +10,8 @@ packages=(
   libpng-dev libsdl2-dev
   # run: the firmware
   seabios
+  # guest images: tests/boot/*.sh make them from Debian packages (docs/guests.md)
+  cpio e2fsprogs fdisk grub-pc-bin xorriso
 )
 
 # `tools/deps.sh aarch64`: the cross toolchain, the arm64 libraries and qemu-user as well.
