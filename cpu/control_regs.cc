@@ -33,6 +33,7 @@ void Cpu::set_cr3(u32 value) {
 void Cpu::set_cr4(u32 value) {
   if (value & ~kCr4Supported) gp(0);
   cr4 = value;
+  update_breakpoints();  // CR4.DE decides whether DR7 arms I/O breakpoints
   update_paging();
 }
 

@@ -48,8 +48,10 @@ void Cpu::reset() {
   fpu = X87State{};
   fpu.control = 0x0040;
   fpu.tag = 0x5555;
-  m_nmi_pending = m_nmi_blocked = m_inhibit = false;
+  m_nmi_pending = m_nmi_blocked = m_inhibit = m_inhibit_debug = false;
+  m_debug_trap = 0;
   m_delivering = -1;
+  update_breakpoints();
   for (Segment& s : seg) refresh_segment(s);
   update_paging();
 }
@@ -70,6 +72,9 @@ u64 Cpu::run(u64 max_instructions) {
   m_delivering = -1;
   if (setjmp(m_fault_jmp) != 0) handle_fault();
   while (m_executed < m_budget) {
+    // Events at the instruction boundary in priority order (Intel SDM Vol. 3 §6.9): #DB traps
+    // of the previous instruction or task switch, then NMI, then INTR.
+    if (m_debug_trap && !m_inhibit_debug) deliver_debug_trap();
     if (halted || m_nmi_pending || (m_intr && (eflags & fl::IF))) {
       if (!service_interrupts() && halted) {
         m_stop = CpuStop::kHalted;
@@ -109,19 +114,25 @@ bool Cpu::service_interrupts() {
 }
 
 void Cpu::step() {
-  m_inhibit = false;
-  const bool single_step = eflags & fl::TF;
+  // MOV SS / POP SS hold off instruction breakpoints on the next instruction as well.
+  const bool debug_shadow = m_inhibit_debug;
+  m_inhibit = m_inhibit_debug = false;
+  if (m_code_breakpoints && !(eflags & fl::RF) && !debug_shadow) check_code_breakpoints();
+  // RF is cleared once the instruction-breakpoint check has passed (Intel SDM Vol. 3 §17.3.1.1).
+  eflags &= ~fl::RF;
+  // TF at the start decides the single-step trap: POPF/IRET that set TF trap one later.
+  if (eflags & fl::TF) m_debug_trap |= dr6::BS;
   DecodedInsn d;
   fetch_decode(d);
   next_eip = code32() ? eip + d.len : (eip + d.len) & 0xFFFF;
   d.handler(*this, d);
+  // A REP string instruction that stops before its last iteration restarts itself; events taken
+  // at this boundary push RF = 1 so that its instruction breakpoint does not fire again.
+  if (d.rep != kRepNone && next_eip == eip) eflags |= fl::RF;
+  if (m_inhibit && d.op != Op::kSti) m_inhibit_debug = true;
   eip = next_eip;
   ++m_executed;
   ++m_retired;
-  if (single_step && !halted) {
-    dr[6] |= 1u << 14;  // BS
-    deliver(kDB, false, false, 0, eip);
-  }
 }
 
 void Cpu::fetch_decode(DecodedInsn& d) {
@@ -163,6 +174,7 @@ void Cpu::raise(u8 vector, u32 error_code) {
   m_fault.vector = vector;
   m_fault.has_error = error_code != kNoErrorCode;
   m_fault.error_code = m_fault.has_error ? error_code : 0;
+  m_fault.code_breakpoint = false;
   std::longjmp(m_fault_jmp, 1);
 }
 
@@ -171,6 +183,9 @@ void Cpu::raise(u8 vector, u32 error_code) {
 void Cpu::handle_fault() {
   const PendingFault f = m_fault;
   halted = false;
+  // Every fault but an instruction breakpoint pushes RF = 1, so that the handler's IRET does not
+  // hit an instruction breakpoint on the restarted instruction (Intel SDM Vol. 3 §17.3.1.1).
+  if (!f.code_breakpoint) eflags |= fl::RF;
   if (m_delivering >= 0) {
     const u8 first = static_cast<u8>(m_delivering);
     if (first == kDF) {

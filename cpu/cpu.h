@@ -29,6 +29,13 @@ enum Vector : u8 {
   kTS = 10, kNP = 11, kSS = 12, kGP = 13, kPF = 14, kMF = 16, kAC = 17, kMC = 18,
 };
 
+// DR6 status bits of debug exceptions (Intel SDM Vol. 3 §17.2.3); B0-B3 are bits 0-3.
+namespace dr6 {
+inline constexpr u32 BD = 1u << 13;  // general detect
+inline constexpr u32 BS = 1u << 14;  // single step
+inline constexpr u32 BT = 1u << 15;  // task switch
+}  // namespace dr6
+
 // The interrupt controller the CPU asks for a vector when it accepts INTR (the INTA cycle).
 class InterruptAcknowledge {
  public:
@@ -195,14 +202,38 @@ class Cpu : public IrqSink {
   // `ext` is the EXT bit for error codes.
   void task_switch(u16 selector, TaskSwitch reason, bool has_error, u32 error_code, u32 return_eip, u32 ext);
 
+  // The stack of an inner privilege level from the current TSS (SSn:ESPn), checked as a call
+  // gate or interrupt gate does (#TS, #SS with the EXT bit `ext`). Intel SDM Vol. 3 §5.8.5.
+  struct InnerStack {
+    Segment ss;
+    u64 descriptor;
+    u32 esp;
+  };
+  InnerStack inner_stack(u8 new_cpl, u32 ext);
+
+  // ---- Debug registers and #DB (debug_regs.cc) ----
+  // MOV from/to DRn with the CPL, CR4.DE and DR7.GD checks.
+  u32 read_debug_register(u8 n);
+  void write_debug_register(u8 n, u32 value);
+  // Recomputes which kinds of breakpoints DR7 arms (after DR7 or CR4.DE change).
+  void update_breakpoints();
+  // Records data and I/O breakpoint hits; they are reported as a #DB trap after the instruction.
+  void check_data_breakpoints(u32 lin, u32 size, Access access);
+  void check_io_breakpoints(u16 port, u8 size);
+  // A #DB trap (single step, data or I/O breakpoint) is due after the current instruction: REP
+  // string instructions stop after the current iteration (Intel SDM Vol. 3 §17.3.1.2).
+  bool debug_trap_pending() const { return m_debug_trap != 0; }
+  // A task switch reached a TSS with the T bit set: #DB before the new task's first instruction.
+  void set_task_switch_trap();
+
   // ---- Segments (segments.cc) ----
   // MOV/POP to a segment register with every real, v86 and protected mode rule.
   void load_segment(u8 sreg, u16 selector);
   // Loads CS:EIP for a far JMP/CALL/RET/IRET target at privilege `new_cpl`, or in real/v86 mode.
   void load_cs_real(u16 selector, u32 new_eip);
-  // Reads the 8-byte descriptor of `selector` from the GDT or LDT; raises #GP(selector) when
-  // outside the table limit.
-  u64 read_descriptor(u16 selector, u8 vector = kGP);
+  // Reads the 8-byte descriptor of `selector` from the GDT or LDT; raises `vector` with the
+  // selector (plus `ext`, the EXT bit) as error code when outside the table limit.
+  u64 read_descriptor(u16 selector, u8 vector = kGP, u32 ext = 0);
   // Builds a segment cache from a raw descriptor.
   static Segment segment_from_descriptor(u16 selector, u64 descriptor);
   // Recomputes the fast-check fields of a segment after its base/limit/attr changed.
@@ -247,6 +278,10 @@ class Cpu : public IrqSink {
   void fetch_decode(DecodedInsn& d);
   bool service_interrupts();
   void handle_fault();
+  void check_code_breakpoints();
+  void deliver_debug_trap();
+  void deliver_real_mode(u8 vector, u32 return_eip);
+  void deliver_through_gate(u8 vector, u64 gate, bool has_error, u32 error_code, u32 return_eip, u32 ext);
 
   u32 read_slow(u32 lin, u8 size, bool user);
   u8 read_lin_exec(u32 lin);
@@ -269,13 +304,22 @@ class Cpu : public IrqSink {
   bool m_intr = false;      // INTR pin level
   bool m_nmi_pending = false;
   bool m_nmi_blocked = false;  // NMI handler running until IRET
-  bool m_inhibit = false;
+  bool m_inhibit = false;        // interrupt shadow (STI, MOV SS, POP SS)
+  bool m_inhibit_debug = false;  // MOV SS / POP SS also hold #DB traps for one instruction
+
+  // DR6 bits (B0-B3, BS, BT) of #DB traps due after the current instruction.
+  u32 m_debug_trap = 0;
+  // Derived from DR7 (and CR4.DE): whether any breakpoint of the kind is armed.
+  bool m_code_breakpoints = false;
+  bool m_data_breakpoints = false;
+  bool m_io_breakpoints = false;
 
   // The exception being raised (set by raise, consumed by handle_fault).
   struct PendingFault {
     u8 vector = 0;
     bool has_error = false;
     u32 error_code = 0;
+    bool code_breakpoint = false;  // the one fault that pushes EFLAGS.RF as it is
   } m_fault;
   // Vector being delivered when a further fault hits (for #DF and triple fault); -1 if none.
   int m_delivering = -1;

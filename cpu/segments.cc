@@ -4,14 +4,15 @@
 
 namespace tern {
 
-u64 Cpu::read_descriptor(u16 selector, u8 vector) {
+u64 Cpu::read_descriptor(u16 selector, u8 vector, u32 ext) {
   const bool ldt = selector & 4;
   const u32 index = selector & 0xFFF8u;
+  const u32 error = (selector & 0xFFFC) | ext;
   if (ldt) {
-    if (!ldtr.present() || (ldtr.selector & 0xFFFC) == 0 || index + 7 > ldtr.limit) raise(vector, selector & 0xFFFC);
+    if (!ldtr.present() || (ldtr.selector & 0xFFFC) == 0 || index + 7 > ldtr.limit) raise(vector, error);
     return u64{read_sys(ldtr.base + index, 4)} | (u64{read_sys(ldtr.base + index + 4, 4)} << 32);
   }
-  if (index + 7 > gdtr.limit) raise(vector, selector & 0xFFFC);
+  if (index + 7 > gdtr.limit) raise(vector, error);
   return u64{read_sys(gdtr.base + index, 4)} | (u64{read_sys(gdtr.base + index + 4, 4)} << 32);
 }
 

@@ -17,9 +17,10 @@ void Msrs::serialize(StateIo& io) {
 void Cpu::serialize(StateIo& io) {
   io(gpr, eip, eflags, lf.res, lf.src1, lf.src2, lf.op, lf.size);
   io(seg, ldtr, tr, gdtr, idtr, cr0, cr2, cr3, cr4, efer, dr, cpl, halted, msr, fpu);
-  io(m_retired, m_clock_synced, m_intr, m_nmi_pending, m_nmi_blocked, m_inhibit);
+  io(m_retired, m_clock_synced, m_intr, m_nmi_pending, m_nmi_blocked, m_inhibit, m_inhibit_debug, m_debug_trap);
   if (io.loading()) {
     next_eip = eip;
+    update_breakpoints();
     update_paging();
     m_mmu.flush_all();
   }

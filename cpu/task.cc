@@ -1,6 +1,7 @@
 // Hardware task switching through a TSS (Intel SDM Vol. 3 §7.3), for JMP/CALL to a TSS or task
 // gate, interrupts through task gates (Linux uses one for its double-fault handler), and IRET
-// with NT set. 16-bit (286) and 32-bit TSS formats.
+// with NT set. 16-bit (286) and 32-bit TSS formats. Also the inner-level stacks (SSn:ESPn) that
+// call gates and interrupt gates take from the current TSS.
 #include "cpu/cpu.h"
 
 namespace tern {
@@ -14,6 +15,7 @@ struct TaskImage {
   u32 regs[8] = {};
   u16 segs[kSegCount] = {};
   u16 ldt = 0;
+  bool debug_trap = false;  // T bit: #DB when the task is entered
 };
 
 bool tss32(const Segment& tss) { return (tss.type() & 0x8) != 0; }
@@ -28,6 +30,7 @@ TaskImage read_image(Cpu& cpu, const Segment& tss) {
     for (int i = 0; i < 8; ++i) t.regs[i] = cpu.read_sys(b + 0x28 + 4 * i, 4);
     for (int i = 0; i < kSegCount; ++i) t.segs[i] = static_cast<u16>(cpu.read_sys(b + 0x48 + 4 * i, 2));
     t.ldt = static_cast<u16>(cpu.read_sys(b + 0x60, 2));
+    t.debug_trap = cpu.read_sys(b + 0x64, 1) & 1;
   } else {
     t.eip = cpu.read_sys(b + 0x0E, 2);
     t.eflags = cpu.read_sys(b + 0x10, 2);
@@ -60,8 +63,8 @@ void set_busy(Cpu& cpu, u16 selector, bool busy) {
 }
 
 // Loads a segment register of the new task; faults are #TS(selector) (or #NP/#SS when absent).
-void load_task_segment(Cpu& cpu, u8 sreg, u16 selector) {
-  const u32 err = selector & 0xFFFC;
+void load_task_segment(Cpu& cpu, u8 sreg, u16 selector, u32 ext) {
+  const u32 err = (selector & 0xFFFC) | ext;
   if (cpu.v86()) {
     Segment& s = cpu.seg[sreg];
     s.selector = selector;
@@ -72,14 +75,14 @@ void load_task_segment(Cpu& cpu, u8 sreg, u16 selector) {
     return;
   }
   if (err == 0) {
-    if (sreg == kCs || sreg == kSs) cpu.raise(kTS, 0);
+    if (sreg == kCs || sreg == kSs) cpu.raise(kTS, ext);
     cpu.seg[sreg] = Segment{};
     cpu.seg[sreg].selector = selector;
     cpu.seg[sreg].attr = 0;
     cpu.refresh_segment(cpu.seg[sreg]);
     return;
   }
-  const u64 desc = cpu.read_descriptor(selector, kTS);
+  const u64 desc = cpu.read_descriptor(selector, kTS, ext);
   Segment s = Cpu::segment_from_descriptor(selector, desc);
   const u8 rpl = selector & 3;
   if (sreg == kCs) {
@@ -99,13 +102,46 @@ void load_task_segment(Cpu& cpu, u8 sreg, u16 selector) {
   cpu.seg[sreg] = s;
 }
 
+// The new task's LDT: null, or an LDT descriptor in the GDT.
+void load_task_ldt(Cpu& cpu, u16 selector, u32 ext) {
+  const u32 err = (selector & 0xFFFC) | ext;
+  if ((selector & 0xFFFC) == 0) {
+    cpu.ldtr = Segment{};
+    cpu.ldtr.selector = selector;
+    cpu.ldtr.attr = 0;
+    return;
+  }
+  if (selector & 4) cpu.raise(kTS, err);
+  const Segment ldt = Cpu::segment_from_descriptor(selector, cpu.read_descriptor(selector, kTS, ext));
+  if (!ldt.system() || ldt.type() != 0x2 || !ldt.present()) cpu.raise(kTS, err);
+  cpu.ldtr = ldt;
+}
+
 }  // namespace
 
+Cpu::InnerStack Cpu::inner_stack(u8 new_cpl, u32 ext) {
+  const bool tss32 = tr.type() == 0x9 || tr.type() == 0xB;
+  const u8 size = tss32 ? 4 : 2;
+  const u32 at = tss32 ? 4 + new_cpl * 8u : 2 + new_cpl * 4u;
+  if (at + size + 1 > tr.limit) raise(kTS, (tr.selector & 0xFFFC) | ext);
+  const u32 esp = read_sys(tr.base + at, size);
+  const u16 ss_sel = static_cast<u16>(read_sys(tr.base + at + size, 2));
+  const u32 err = (ss_sel & 0xFFFC) | ext;
+  if ((ss_sel & 0xFFFC) == 0) raise(kTS, ext);
+  const u64 desc = read_descriptor(ss_sel, kTS, ext);
+  Segment ss = segment_from_descriptor(ss_sel, desc);
+  if ((ss_sel & 3) != new_cpl || ss.dpl() != new_cpl || ss.system() || ss.code() || !(ss.attr & 2))
+    raise(kTS, err);
+  if (!ss.present()) raise(kSS, err);
+  refresh_segment(ss);
+  return {ss, desc, esp};
+}
+
 void Cpu::task_switch(u16 selector, TaskSwitch reason, bool has_error, u32 error_code, u32 return_eip, u32 ext) {
-  const u32 err = (selector & 0xFFFC) + ext;
+  const u32 err = (selector & 0xFFFC) | ext;
   const u8 fault = reason == TaskSwitch::kIret ? kTS : kGP;
   if (selector & 4) raise(fault, err);
-  const u64 desc = read_descriptor(selector, fault);
+  const u64 desc = read_descriptor(selector, fault, ext);
   Segment tss = segment_from_descriptor(selector, desc);
   const bool busy = tss.type() == 0x3 || tss.type() == 0xB;
   const bool is_tss = tss.system() && (tss.type() == 0x1 || tss.type() == 0x9 || busy);
@@ -123,7 +159,9 @@ void Cpu::task_switch(u16 selector, TaskSwitch reason, bool has_error, u32 error
   if (reason != TaskSwitch::kIret) set_busy(*this, selector, true);
   if (reason == TaskSwitch::kCall || reason == TaskSwitch::kInterrupt) write_sys(tss.base, 2, tr.selector);
 
-  // Commit: the new task's registers. Faults from here on are reported in the new task.
+  // Commit: the new task's registers. Faults from here on are reported in the new task. A
+  // pending single-step trap belongs to the old task (Intel SDM Vol. 3 §17.3.1.4).
+  m_debug_trap &= ~dr6::BS;
   tss.attr |= kBusyBit;
   tr = tss;
   cr0 |= cr0::TS;
@@ -138,22 +176,16 @@ void Cpu::task_switch(u16 selector, TaskSwitch reason, bool has_error, u32 error
   cpl = v86() ? 3 : (next.segs[kCs] & 3);
 
   // Segment caches are marked unusable first, so a fault while loading leaves no stale cache.
-  for (u8 s = 0; s < kSegCount; ++s) seg[s].selector = next.segs[s];
-  if ((next.ldt & 0xFFFC) == 0) {
-    ldtr = Segment{};
-    ldtr.selector = next.ldt;
-    ldtr.attr = 0;
-  } else {
-    if (next.ldt & 4) raise(kTS, next.ldt & 0xFFFC);
-    const u64 ldt_desc = read_descriptor(next.ldt, kTS);
-    const Segment ldt = segment_from_descriptor(next.ldt, ldt_desc);
-    if (!ldt.system() || ldt.type() != 0x2) raise(kTS, next.ldt & 0xFFFC);
-    if (!ldt.present()) raise(kTS, next.ldt & 0xFFFC);
-    ldtr = ldt;
+  for (u8 s = 0; s < kSegCount; ++s) {
+    seg[s].selector = next.segs[s];
+    if (!v86()) seg[s].attr = 0;
+    refresh_segment(seg[s]);
   }
-  load_task_segment(*this, kCs, next.segs[kCs]);
-  load_task_segment(*this, kSs, next.segs[kSs]);
-  for (u8 s : {kEs, kDs, kFs, kGs}) load_task_segment(*this, s, tss32(tss) || s < kFs ? next.segs[s] : 0);
+  load_task_ldt(*this, next.ldt, ext);
+  load_task_segment(*this, kCs, next.segs[kCs], ext);
+  load_task_segment(*this, kSs, next.segs[kSs], ext);
+  for (u8 s : {kEs, kDs, kFs, kGs}) load_task_segment(*this, s, tss32(tss) || s < kFs ? next.segs[s] : 0, ext);
+  if (next.debug_trap) set_task_switch_trap();
 
   if (has_error) {
     const u8 size = tss32(tss) ? 4 : 2;

@@ -83,6 +83,39 @@ void set_esp_for(Cpu& cpu, u32 value) {
     cpu.gpr[kEsp] = (cpu.gpr[kEsp] & 0xFFFF0000u) | (value & 0xFFFF);
 }
 
+// CALL through a call gate to an inner privilege level: the new stack from the TSS gets the old
+// SS:ESP, `count` parameters copied from the old stack, and the return CS:EIP (Intel SDM Vol. 3
+// §5.8.5). Everything is checked and written before a register changes.
+void call_gate_inner(Cpu& cpu, Segment cs, u64 cs_desc, u32 offset, u64 gate, u8 size) {
+  const u8 new_cpl = cs.dpl();
+  const Cpu::InnerStack stack = cpu.inner_stack(new_cpl, 0);
+  const Segment& ss = stack.ss;
+  const u32 count = (gate >> 32) & 0x1F;
+  const u32 mask = ss.big() ? 0xFFFFFFFFu : 0xFFFFu;
+  const u32 total = (4 + count) * size;
+  const u32 low = (stack.esp - total) & mask;
+  if (low < ss.lo || u64{low} + total - 1 > ss.hi) cpu.raise(kSS, ss.selector & 0xFFFC);
+  if (offset > cs.limit) cpu.gp(0);
+  u32 params[32];
+  for (u32 i = 0; i < count; ++i) params[i] = cpu.stack_read(i * size, size);
+  u32 sp = stack.esp;
+  auto push = [&](u32 v) {
+    sp = (sp - size) & mask;
+    cpu.write_sys(ss.base + sp, size, v);
+  };
+  push(cpu.seg[kSs].selector);
+  push(cpu.gpr[kEsp]);
+  for (u32 i = count; i-- > 0;) push(params[i]);
+  push(cpu.seg[kCs].selector);
+  push(cpu.next_eip);
+  cpu.mark_descriptor_accessed(ss.selector, stack.descriptor);
+  cpu.seg[kSs] = ss;
+  cpu.seg[kSs].attr |= 1;
+  cpu.refresh_segment(cpu.seg[kSs]);
+  cpu.gpr[kEsp] = ss.big() ? sp : (cpu.gpr[kEsp] & 0xFFFF0000u) | (sp & 0xFFFF);
+  install_cs(cpu, cs, cs.selector, new_cpl, cs_desc, offset);
+}
+
 // CALL through a call gate, with a stack switch and parameter copy when it goes inward.
 void call_gate(Cpu& cpu, u16 gate_selector, u64 gate, bool is_call) {
   const u32 gate_err = gate_selector & 0xFFFC;
@@ -102,42 +135,7 @@ void call_gate(Cpu& cpu, u16 gate_selector, u64 gate, bool is_call) {
   if (!cs.present()) cpu.raise(kNP, err);
   const u8 size = gate32 ? 4 : 2;
 
-  if (is_call && !cs.conforming() && cs.dpl() < cpu.cpl) {
-    // Inner privilege: new stack from the TSS, copy `count` parameters from the old stack.
-    const u8 new_cpl = cs.dpl();
-    const bool tss32 = cpu.tr.type() == 0x9 || cpu.tr.type() == 0xB;
-    const u32 at = tss32 ? 4 + new_cpl * 8u : 2 + new_cpl * 4u;
-    if (at + (tss32 ? 5u : 3u) > cpu.tr.limit) cpu.raise(kTS, cpu.tr.selector & 0xFFFC);
-    const u32 new_esp = cpu.read_sys(cpu.tr.base + at, tss32 ? 4 : 2);
-    const u16 new_ss_sel = static_cast<u16>(cpu.read_sys(cpu.tr.base + at + (tss32 ? 4 : 2), 2));
-    u64 ss_desc;
-    Segment ss = checked_stack_segment(cpu, new_ss_sel, new_cpl, kTS, ss_desc);
-    cpu.refresh_segment(ss);
-    const u32 count = (gate >> 32) & 0x1F;
-    const u32 mask = ss.big() ? 0xFFFFFFFFu : 0xFFFFu;
-    const u32 total = (4 + count) * size;
-    const u32 low = (new_esp - total) & mask;
-    if (low < ss.lo || u64{low} + total - 1 > ss.hi) cpu.raise(kSS, new_ss_sel & 0xFFFC);
-    u32 params[32];
-    for (u32 i = 0; i < count; ++i) params[i] = cpu.stack_read(i * size, size);
-    const bool user = new_cpl == 3;
-    u32 sp = new_esp;
-    auto push = [&](u32 v) {
-      sp = (sp - size) & mask;
-      cpu.write_lin(ss.base + sp, size, v, user);
-    };
-    push(cpu.seg[kSs].selector);
-    push(cpu.gpr[kEsp]);
-    for (u32 i = count; i-- > 0;) push(params[i]);
-    push(cpu.seg[kCs].selector);
-    push(cpu.next_eip);
-    cpu.mark_descriptor_accessed(new_ss_sel, ss_desc);
-    ss.attr |= 1;
-    cpu.seg[kSs] = ss;
-    cpu.gpr[kEsp] = ss.big() ? sp : (cpu.gpr[kEsp] & 0xFFFF0000u) | (sp & 0xFFFF);
-    install_cs(cpu, cs, selector, new_cpl, desc, offset);
-    return;
-  }
+  if (is_call && !cs.conforming() && cs.dpl() < cpu.cpl) return call_gate_inner(cpu, cs, desc, offset, gate, size);
   if (is_call) {
     const u32 sp = cpu.esp_value();
     cpu.write(kSs, (sp - size) & cpu.sp_mask(), size, cpu.seg[kCs].selector);

@@ -229,33 +229,12 @@ void op_mov_from_cr(Cpu& cpu, const DecodedInsn& d) {
   cpu.gpr[d.ops[0].reg] = value;
 }
 
-namespace {
-
-// DR4/DR5 alias DR6/DR7 unless CR4.DE makes them #UD. DR7.GD turns any access into #DB.
-u8 debug_register(Cpu& cpu, u8 n) {
-  require_cpl0(cpu);
-  if ((n == 4 || n == 5) && (cpu.cr4 & cr4::DE)) cpu.raise(kUD);
-  if (cpu.dr[7] & (1u << 13)) {
-    cpu.dr[6] |= 1u << 13;  // BD
-    cpu.dr[7] &= ~(1u << 13);
-    cpu.raise(kDB);
-  }
-  return n == 4 ? 6 : n == 5 ? 7 : n;
-}
-
-}  // namespace
-
 void op_mov_to_dr(Cpu& cpu, const DecodedInsn& d) {
-  const u8 n = debug_register(cpu, d.ops[0].reg);
-  u32 value = cpu.gpr[d.ops[1].reg];
-  if (n == 6) value = (value & 0x0000E00F) | 0xFFFF0FF0;
-  if (n == 7) value = (value & 0xFFFF2FFF) | 0x400;
-  cpu.dr[n] = value;
+  cpu.write_debug_register(d.ops[0].reg, cpu.gpr[d.ops[1].reg]);
 }
 
 void op_mov_from_dr(Cpu& cpu, const DecodedInsn& d) {
-  const u8 n = debug_register(cpu, d.ops[1].reg);
-  cpu.gpr[d.ops[0].reg] = cpu.dr[n];
+  cpu.gpr[d.ops[0].reg] = cpu.read_debug_register(d.ops[1].reg);
 }
 
 void op_rsm(Cpu& cpu, const DecodedInsn&) { cpu.raise(kUD); }  // never in SMM
