@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "frontend/options.h"
 #include "frontend/runner.h"
+#include "frontend/sdl/window_runner.h"
 #include "machine/machine.h"
 
 int main(int argc, char** argv) {
@@ -16,7 +17,15 @@ int main(int argc, char** argv) {
     const std::optional<RunOptions> options = parse_options(argc, argv);
     if (!options) return 0;
     configure_logging(options->log);
-    Machine machine(options->machine);
+    // Without --headless: a window when a display exists, with guest time following the host
+    // clock unless --clock says otherwise.
+    std::string no_display;
+    const bool window = !options->headless && display_available(no_display);
+    MachineConfig config = options->machine;
+    if (window && !options->clock_given) config.clock = ClockMode::kHost;
+    Machine machine(config);
+    if (window) return run_window(machine, *options);
+    if (!options->headless) fmt::print(stderr, "tern: no display ({}); running headless\n", no_display);
     return run_headless(machine, *options);
   } catch (const Error& e) {
     fmt::print(stderr, "tern: {}\n", e.what());

@@ -68,6 +68,9 @@ po::options_description make_options() {
     ("serial", po::value<std::string>()->default_value("stdio"), "COM1: stdio, file:PATH or none")
     ("debugcon", po::value<std::string>()->default_value("none"), "ports 0xE9/0x402: stdio, file:PATH or none")
     ("headless", po::bool_switch(), "no window: for terminals and CI")
+    ("screenshot", po::value<std::string>(), "write the screen as PNG to FILE at the end (or FILE@SECONDS of guest time)")
+    ("screenshot-every", po::value<std::string>(), "SECONDS:DIR: a PNG every SECONDS of guest time in DIR")
+    ("dump-text", po::value<std::string>(), "write the text screen as UTF-8 to FILE at the end")
     ("timeout", po::value<double>()->default_value(0), "stop after SECONDS of host time (exit 124); 0: never")
     ("engine", po::value<std::string>()->default_value("auto"), "CPU engine: auto, interp or jit")
     ("clock", po::value<std::string>()->default_value("virtual"), "guest time: virtual (deterministic) or host")
@@ -135,6 +138,7 @@ std::optional<RunOptions> parse_options(int argc, char** argv) {
   m.debugcon = get(vm, "debugcon");
   m.engine = parse_engine(get(vm, "engine"));
   m.clock = parse_clock(get(vm, "clock"));
+  r.clock_given = !vm["clock"].defaulted();
   m.instructions_per_second = vm["ips"].as<u64>();
   if (m.instructions_per_second < 1'000'000) fail("--ips: at least 1000000");
   m.no_reboot = vm["no-reboot"].as<bool>();
@@ -144,6 +148,9 @@ std::optional<RunOptions> parse_options(int argc, char** argv) {
   r.timeout_seconds = vm["timeout"].as<double>();
   if (r.timeout_seconds < 0) fail("--timeout: must not be negative");
   r.log = get(vm, "log");
+  if (vm.count("screenshot")) parse_screenshot_option(get(vm, "screenshot"), r.screen);
+  if (vm.count("screenshot-every")) parse_screenshot_every_option(get(vm, "screenshot-every"), r.screen);
+  r.screen.dump_text = get(vm, "dump-text");
   return r;
 }
 

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "frontend/screenshot.h"
 #include "machine/config.h"
 
 namespace tern {
@@ -11,6 +12,8 @@ namespace tern {
 struct RunOptions {
   MachineConfig machine;
   bool headless = false;
+  bool clock_given = false;  // --clock was set (the window defaults to host time otherwise)
+  ScreenOutputOptions screen;
   double timeout_seconds = 0;  // 0: none
   std::string log;
 };

@@ -1,8 +1,11 @@
 #include "frontend/runner.h"
 
 #include <chrono>
+#include <optional>
 
 #include "base/error.h"
+#include "frontend/host_clock.h"
+#include "frontend/screenshot.h"
 
 namespace tern {
 
@@ -27,15 +30,26 @@ int run_headless(Machine& machine, const RunOptions& options) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   const auto limit = std::chrono::duration<double>(options.timeout_seconds);
+  ScreenOutputs screen(options.screen);
+  std::optional<HostPacer> pacer;
+  if (machine.config().clock == ClockMode::kHost) pacer.emplace(machine);
+  int code = -1;
   while (machine.status() == MachineStatus::kRunning) {
-    machine.run_for(kSliceNs);
+    // Slices end at timed screenshots, so pictures are taken at exact virtual times.
+    const u64 slice = std::max<u64>(1, std::min(kSliceNs, screen.ns_until_next(machine.clock().now())));
+    if (pacer)
+      pacer->run_slice(slice);
+    else
+      machine.run_for(slice);
+    screen.after_slice(machine);
     if (options.timeout_seconds > 0 && Clock::now() - start >= limit) {
-      machine.flush_output();
-      return static_cast<int>(ExitCode::kTimeout);
+      code = static_cast<int>(ExitCode::kTimeout);
+      break;
     }
   }
   machine.flush_output();
-  return exit_code_for(machine);
+  screen.finish(machine);
+  return code >= 0 ? code : exit_code_for(machine);
 }
 
 }  // namespace tern

@@ -20,6 +20,8 @@ Machine::Machine(const MachineConfig& config)
     : m_config(config), m_clock(config.instructions_per_second), m_mem(config.ram_bytes) {
   if (config.ram_bytes > (u64{64} << 30)) fail("-m: at most 64 GiB of RAM");
   m_cpu = std::make_unique<Cpu>(m_mem, m_io, m_clock);
+  m_vga = std::make_unique<Vga>(m_io, m_mem, m_clock);
+  m_vga->map_lfb(Vga::kDefaultLfbBase);
   // Images are read before any output file is created: a bad image leaves nothing behind.
   boot();
   m_debugcon_out = open_char_backend(config.debugcon, "--debugcon");
@@ -40,6 +42,8 @@ void Machine::boot() {
     const std::vector<u8> initrd = m_config.initrd.empty() ? std::vector<u8>{} : read_file(m_config.initrd, "--initrd");
     if (!is_multiboot(kernel)) fail("--kernel '{}': not a Multiboot kernel", m_config.kernel);
     boot_multiboot(*m_cpu, m_mem, kernel, m_config.append, initrd, m_config.initrd);
+    // A kernel booted without firmware finds the text mode the VGA BIOS would have set.
+    m_vga->set_text_mode_80x25();
     return;
   }
   if (m_config.bios.empty()) map_system_rom(m_mem, read_file(kSeaBiosPath, "SeaBIOS image"), kSeaBiosPath);
@@ -55,6 +59,7 @@ void Machine::request_exit(MachineStatus status, int code) {
 void Machine::reset() {
   log(LogCat::kMachine, LogLevel::kInfo, "system reset");
   m_cpu->reset();
+  m_vga->reset();
   if (!m_config.kernel.empty()) boot();
 }
 

@@ -9,6 +9,7 @@
 #include "cpu/cpu.h"
 #include "devices/char_backend.h"
 #include "devices/debug_port.h"
+#include "devices/vga.h"
 #include "machine/config.h"
 #include "mmu/io_space.h"
 #include "mmu/phys_memory.h"
@@ -42,6 +43,7 @@ class Machine {
   PhysMemory& memory() { return m_mem; }
   IoSpace& io() { return m_io; }
   Cpu& cpu() { return *m_cpu; }
+  Vga& vga() { return *m_vga; }
   // Guest instructions executed since the machine was built.
   u64 instructions() const { return m_cpu->retired(); }
 
@@ -57,6 +59,7 @@ class Machine {
   PhysMemory m_mem;
   IoSpace m_io;
   std::unique_ptr<Cpu> m_cpu;
+  std::unique_ptr<Vga> m_vga;
   std::unique_ptr<CharBackend> m_debugcon_out;
   std::unique_ptr<DebugConsole> m_debugcon;
   std::unique_ptr<DebugExit> m_debug_exit;

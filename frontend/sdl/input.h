@@ -1,0 +1,43 @@
+// Keyboard and mouse from the window to the guest. Keys go to the PS/2 keyboard by position;
+// a click grabs the mouse (relative motion to the PS/2 mouse) and Ctrl+Alt+G releases it.
+// Host combinations, with Ctrl+Alt held: G releases the mouse, End sends Ctrl+Alt+Del (the
+// host keeps the real one), P pauses and resumes.
+#pragma once
+
+#include <SDL.h>
+
+#include <functional>
+
+#include "frontend/sdl/keymap.h"
+
+namespace tern {
+
+// Where input goes: the board's PS/2 keyboard and mouse. Unset functions drop the input.
+struct GuestInput {
+  std::function<void(const Ps2Key& key, bool pressed)> key;
+  std::function<void(int dx, int dy, int dz, u8 buttons)> mouse;  // dy up; buttons: 1 left, 2 right, 4 middle
+};
+
+class WindowInput {
+ public:
+  WindowInput(SDL_Window* window, GuestInput guest) : m_window(window), m_guest(std::move(guest)) {}
+
+  // Handles one SDL event; false when it is not an input event.
+  bool handle(const SDL_Event& event);
+
+  bool grabbed() const { return m_grabbed; }
+  bool paused() const { return m_paused; }
+
+ private:
+  void key_event(const SDL_KeyboardEvent& event);
+  bool hotkey(SDL_Scancode scancode);
+  void set_grab(bool grab);
+  u8 buttons() const;
+
+  SDL_Window* m_window;
+  GuestInput m_guest;
+  bool m_grabbed = false;
+  bool m_paused = false;
+};
+
+}  // namespace tern

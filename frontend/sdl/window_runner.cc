@@ -1,0 +1,118 @@
+// The window's run loop: SDL events, then a slice of guest time (paced to the host clock unless
+// --clock=virtual was asked for), a new picture about 60 times a second, and once a second a
+// title with the guest's speed and state.
+#include "frontend/sdl/window_runner.h"
+
+#include <SDL.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <optional>
+
+#include "base/error.h"
+#include "base/log.h"
+#include "cpu/state.h"
+#include "frontend/host_clock.h"
+#include "frontend/runner.h"
+#include "frontend/screenshot.h"
+#include "frontend/sdl/input.h"
+#include "frontend/sdl/window.h"
+
+namespace tern {
+
+namespace {
+
+using HostClock = std::chrono::steady_clock;
+
+constexpr u64 kSliceNs = 10'000'000;
+constexpr auto kFrameInterval = std::chrono::milliseconds(16);
+constexpr auto kTitleInterval = std::chrono::seconds(1);
+
+// The board's PS/2 devices as input targets.
+GuestInput guest_input(Machine& machine) {
+  (void)machine;
+  log(LogCat::kFrontend, LogLevel::kInfo, "no PS/2 controller on this board yet: keyboard and mouse input is dropped");
+  return GuestInput{};
+}
+
+const char* state_name(Machine& machine, const WindowInput& input) {
+  if (input.paused()) return "paused";
+  const Cpu& cpu = machine.cpu();
+  // HLT with interrupts off: nothing but a reset wakes the guest.
+  if (machine.status() != MachineStatus::kRunning || (cpu.halted && !(cpu.eflags & fl::IF))) return "halted";
+  return "running";
+}
+
+std::string title_for(Machine& machine, const WindowInput& input, double mips) {
+  const char* hint = input.grabbed() ? "Ctrl+Alt+G releases the mouse" : "click to grab the mouse";
+  return fmt::format("tern - {} - {:.1f} MIPS - {} - Ctrl+Alt+End: Ctrl+Alt+Del", state_name(machine, input), mips,
+                     hint);
+}
+
+}  // namespace
+
+bool display_available(std::string& why) {
+  if (SDL_InitSubSystem(SDL_INIT_VIDEO) == 0) return true;
+  why = SDL_GetError();
+  if (why.empty()) why = "no video device";
+  return false;
+}
+
+int run_window(Machine& machine, const RunOptions& options) {
+  SdlWindow window;
+  WindowInput input(window.handle(), guest_input(machine));
+  ScreenOutputs screen(options.screen);
+  std::optional<HostPacer> pacer;
+  const auto start = HostClock::now();
+  auto next_frame = start;
+  auto next_title = start;
+  u64 title_instructions = machine.instructions();
+  auto title_time = start;
+  double mips = 0;
+  bool closed = false;
+  int code = -1;
+  while (machine.status() == MachineStatus::kRunning && !closed) {
+    SDL_Event event;
+    while (SDL_PollEvent(&event)) {
+      if (event.type == SDL_QUIT ||
+          (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE)) {
+        closed = true;
+      } else {
+        input.handle(event);
+      }
+    }
+    if (input.paused()) {
+      pacer.reset();  // resume from the host time of the resume
+      SDL_Delay(10);
+    } else if (machine.config().clock == ClockMode::kHost) {
+      if (!pacer) pacer.emplace(machine);
+      pacer->run_slice(std::max<u64>(1, std::min(kSliceNs, screen.ns_until_next(machine.clock().now()))));
+    } else {
+      machine.run_for(std::max<u64>(1, std::min(kSliceNs, screen.ns_until_next(machine.clock().now()))));
+    }
+    screen.after_slice(machine);
+    const auto now = HostClock::now();
+    if (now >= next_frame) {
+      window.present(render_screen(machine.vga()));
+      next_frame = now + kFrameInterval;
+    }
+    if (now >= next_title) {
+      const double seconds = std::chrono::duration<double>(now - title_time).count();
+      if (seconds > 0) mips = static_cast<double>(machine.instructions() - title_instructions) / seconds / 1e6;
+      title_instructions = machine.instructions();
+      title_time = now;
+      window.set_title(title_for(machine, input, mips));
+      next_title = now + kTitleInterval;
+    }
+    if (options.timeout_seconds > 0 && std::chrono::duration<double>(now - start).count() >= options.timeout_seconds) {
+      code = static_cast<int>(ExitCode::kTimeout);
+      break;
+    }
+  }
+  machine.flush_output();
+  screen.finish(machine);
+  if (closed) return static_cast<int>(ExitCode::kOk);
+  return code >= 0 ? code : exit_code_for(machine);
+}
+
+}  // namespace tern
