@@ -10,6 +10,8 @@ packages=(
   libpng-dev libsdl2-dev
   # run: the firmware
   seabios
+  # tests of the window (tests/frontend/window.sh): a virtual X server, key typing, window dumps
+  xvfb xauth xdotool x11-apps
   # guest images: tests/boot/*.sh make them from Debian packages (docs/guests.md)
   cpio e2fsprogs fdisk grub-pc-bin xorriso
 )

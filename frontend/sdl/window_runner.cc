@@ -94,6 +94,7 @@ int run_window(Machine& machine, const RunOptions& options) {
     const auto now = HostClock::now();
     if (now >= next_frame) {
       window.present(render_screen(machine.vga()));
+      machine.flush_output();  // console files follow the run, for whoever watches them
       next_frame = now + kFrameInterval;
     }
     if (now >= next_title) {
