@@ -19,6 +19,7 @@ void Cpu::check_io_permission(u16 port, u8 size) {
 
 u32 Cpu::port_in(u16 port, u8 size) {
   check_io_permission(port, size);
+  if (m_io_breakpoints) [[unlikely]] check_io_breakpoints(port, size);
   sync_clock();
   const u32 value = m_io.read(port, size);
   after_device_access();
@@ -27,6 +28,7 @@ u32 Cpu::port_in(u16 port, u8 size) {
 
 void Cpu::port_out(u16 port, u8 size, u32 value) {
   check_io_permission(port, size);
+  if (m_io_breakpoints) [[unlikely]] check_io_breakpoints(port, size);
   sync_clock();
   m_io.write(port, value, size);
   after_device_access();

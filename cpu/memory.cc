@@ -22,6 +22,7 @@ u32 Cpu::linear(u8 sreg, u32 offset, u32 size, Access access) {
   const bool allowed = access == Access::kWrite ? s.writable : s.readable;
   if (!allowed || offset < s.lo || u64{offset} + size - 1 > s.hi) segment_fault(sreg);
   const u32 lin = s.base + offset;
+  if (m_data_breakpoints) [[unlikely]] check_data_breakpoints(lin, size, access);
   // Alignment check (#AC): CPL 3 data accesses with CR0.AM and EFLAGS.AC set.
   if (cpl == 3 && (cr0 & cr0::AM) && (eflags & fl::AC) && size > 1 && (lin & (size - 1))) raise(kAC, 0);
   return lin;
