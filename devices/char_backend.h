@@ -1,5 +1,7 @@
 // Where a character device's bytes go (and come from): the terminal, a file, or nowhere. Named
-// by the `--serial` and `--debugcon` specifications `stdio`, `file:PATH` and `none`.
+// by the `--serial` and `--debugcon` specifications `stdio`, `file:PATH` and `none`. Only `stdio`
+// has input: standard input, read without blocking (a terminal is switched to raw input while
+// tern reads it, so that the guest sees each key and does its own echo).
 #pragma once
 
 #include <memory>
@@ -13,11 +15,13 @@ class CharBackend {
  public:
   virtual ~CharBackend() = default;
   virtual void write(u8 byte) = 0;
-  // A byte of input if one is waiting.
+  // A byte of input if one is waiting (never blocks).
   virtual bool read(u8& byte) {
     (void)byte;
     return false;
   }
+  // Whether read() may still deliver input: devices poll only backends that can.
+  virtual bool readable() const { return false; }
   virtual void flush() {}
 };
 
