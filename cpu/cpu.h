@@ -106,6 +106,10 @@ class Cpu : public IrqSink {
   bool halted = false;
   Msrs msr;
   X87State fpu;
+  // FERR#: raised when a waiting x87 instruction finds an unmasked exception pending while
+  // CR0.NE = 0 (Intel SDM Vol. 1 §8.7). The board wires it to IRQ 13 and lowers it when the
+  // guest writes port 0xF0.
+  IrqLine ferr;
 
   // EIP of the instruction that follows the one executing; control transfers change it.
   u32 next_eip = 0;
