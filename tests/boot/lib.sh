@@ -33,51 +33,51 @@ open_cache() {
   fi
 }
 
-# need_tools TOOL...: fails with the Debian packages to install when a host tool is missing.
-# tools/deps.sh (section "guest images") installs them all.
+# need_tools TOOL...: fails naming the missing host tools; tools/deps.sh installs them all.
+export PATH=$PATH:/usr/sbin:/sbin
 need_tools() {
   local tool missing=()
   for tool in "$@"; do
-    command -v "$tool" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin:/sbin command -v "$tool" >/dev/null 2>&1 \
-      || missing+=("$tool")
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
   [ ${#missing[@]} -eq 0 ] || die "missing host tools: ${missing[*]} (run tools/deps.sh as root)"
 }
-export PATH=$PATH:/usr/sbin:/sbin
 
 # --- private i386 apt state -------------------------------------------------------------------
 
-# apt32 COMMAND ARGS...: apt-get/apt-cache with i386 as the only architecture and lists, caches
-# and the dpkg status all kept under $GUEST_CACHE/apt. Sources are the host's Debian sources.
-apt32_options() {
-  local state=$GUEST_CACHE/apt
-  echo "-q -oAPT::Architecture=i386 -oAPT::Architectures=i386" \
-    "-oDir::State=$state/state -oDir::State::Lists=$state/lists" \
-    "-oDir::State::status=$state/status -oDir::Cache=$state/cache" \
-    "-oAPT::Sandbox::User=root -oDebug::NoLocking=1"
+# apt32 apt-get|apt-cache ARGS...: runs the apt tool with i386 as the only architecture and its
+# lists, caches and dpkg status kept under $GUEST_CACHE/apt. Sources are the host's.
+apt32() {
+  local tool=$1 state=$GUEST_CACHE/apt
+  shift
+  "$tool" -q -oAPT::Architecture=i386 -oAPT::Architectures=i386 \
+    "-oDir::State=$state/state" "-oDir::State::Lists=$state/lists" \
+    "-oDir::State::status=$state/status" "-oDir::Cache=$state/cache" \
+    -oAPT::Sandbox::User=root -oDebug::NoLocking=1 "$@"
 }
 
 apt32_lists_present() {
   compgen -G "$GUEST_CACHE/apt/lists/*_binary-i386_Packages*" >/dev/null
 }
 
-# apt32_refresh: updates the private lists when missing or older than TERN_GUEST_APT_MAX_AGE.
-# A partial failure (one mirror out of sync) is tolerated as long as lists are present.
+# apt32_refresh: updates the private lists when missing or older than TERN_GUEST_APT_MAX_AGE
+# (the age of our own stamp: apt keeps the server's dates on the files it gets). A partial
+# failure (one mirror out of sync) is tolerated as long as lists are present.
 apt32_refresh() {
   local state=$GUEST_CACHE/apt max_age=${TERN_GUEST_APT_MAX_AGE:-1440}
   mkdir -p "$state/state" "$state/lists/partial" "$state/cache/archives/partial"
   touch "$state/status"
-  if apt32_lists_present && [ -z "$(find "$state/lists" -maxdepth 1 -name '*InRelease' -mmin +"$max_age")" ] \
-      && [ "$max_age" != 0 ]; then
+  if apt32_lists_present && [ "$max_age" != 0 ] && [ -f "$state/updated" ] \
+      && [ -z "$(find "$state/updated" -mmin +"$max_age")" ]; then
     return 0
   fi
   say "updating the private i386 package lists"
-  rm -f "$state/versions"
-  # shellcheck disable=SC2046
-  if ! apt-get $(apt32_options) update >"$state/update.log" 2>&1; then
+  rm -f "$state/versions" "$state/updated"
+  if ! apt32 apt-get update >"$state/update.log" 2>&1; then
     apt32_lists_present || { cat "$state/update.log" >&2; die "apt-get update failed"; }
     say "warning: apt-get update reported errors (see $state/update.log); using the lists it got"
   fi
+  touch "$state/updated"
 }
 
 # The packages the guests are made from; their candidate versions are looked up in one apt-cache
@@ -90,14 +90,13 @@ kGuestPackages="busybox-static grub-rescue-pc isolinux syslinux-common"
 apt32_resolve() {
   local versions=$GUEST_CACHE/apt/versions kernel
   [ -s "$versions" ] && return 0
-  # shellcheck disable=SC2046
-  kernel=$(apt-cache $(apt32_options) depends linux-image-686 \
+  kernel=$(apt32 apt-cache depends linux-image-686 \
     | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
   [ -n "$kernel" ] || die "cannot resolve linux-image-686 to a kernel package"
   {
     echo "kernel $kernel"
-    # shellcheck disable=SC2046,SC2086
-    apt-cache $(apt32_options) policy "$kernel" $kGuestPackages \
+    # shellcheck disable=SC2086
+    apt32 apt-cache policy "$kernel" $kGuestPackages \
       | awk '/^[^ ]/ {name = $1; sub(/:.*/, "", name)} /Candidate:/ && $2 != "(none)" {print name, $2}'
   } >"$versions.tmp"
   mv "$versions.tmp" "$versions"
@@ -130,8 +129,7 @@ fetch_pkg() {
     mkdir -p "$debs"
     find "$debs" -maxdepth 1 -name "${name}_*.deb" -delete
     say "downloading $name $version"
-    # shellcheck disable=SC2046
-    (cd "$debs" && apt-get $(apt32_options) download "$name=$version" >/dev/null) \
+    (cd "$debs" && apt32 apt-get download "$name=$version" >/dev/null) \
       || die "apt-get download $name=$version failed"
     deb=$(find "$debs" -maxdepth 1 -name "${name}_*.deb" | head -n1)
   fi

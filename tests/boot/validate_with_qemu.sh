@@ -13,7 +13,8 @@
 source "$(dirname "$0")/lib.sh"
 
 open_cache "${1:-}"
-need_tools qemu-system-i386 timeout od awk
+command -v qemu-system-i386 >/dev/null || die "qemu-system-i386 is missing (apt-get install qemu-system-x86)"
+need_tools timeout od awk mkfifo
 "$BOOT_SCRIPTS/images.sh" "$GUEST_CACHE" >/dev/null
 
 G=$GUEST_CACHE

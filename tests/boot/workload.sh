@@ -30,7 +30,7 @@ timed() {
 
 zeros() { dd if=/dev/zero bs=1M count=4 2>/dev/null; }
 numbers() { seq 1 "$1"; }
-hash() { sha256sum | cut -d' ' -f1; }
+digest() { sha256sum | cut -d' ' -f1; }
 
 # sha256 of 4 MiB of zeros, of "seq 1 100000" and of "seq 1 200000" (computed on the host).
 kZeros=bb9f8df61474d25e71fa00722318cd387396ca1736605e1248821cc0de3d3af8
@@ -38,13 +38,13 @@ kSeq100k=b2bc7d3f8b652d2ec96865b68ad8f80e22cca174abe1aed7889e242a747d590f
 kSeq200k=5af7b95208fdcff454bab3f5eddf567a688a3796c703d4fef91072e38645c062
 
 step_sha256() {
-  check sha256-zeros "$(zeros | hash)" $kZeros
-  check sha256-seq "$(numbers 100000 | hash)" $kSeq100k
+  check sha256-zeros "$(zeros | digest)" $kZeros
+  check sha256-seq "$(numbers 100000 | digest)" $kSeq100k
 }
 
 step_gzip() {
-  check gzip-zeros "$(zeros | gzip -c | gunzip -c | hash)" $kZeros
-  check gzip-seq "$(numbers 100000 | gzip -c | gunzip -c | hash)" $kSeq100k
+  check gzip-zeros "$(zeros | gzip -c | gunzip -c | digest)" $kZeros
+  check gzip-seq "$(numbers 100000 | gzip -c | gunzip -c | digest)" $kSeq100k
 }
 
 step_shell_loop() {
@@ -70,7 +70,7 @@ step_disk_write() {
   numbers 200000 >"$1"
   sync
   echo 3 >/proc/sys/vm/drop_caches
-  check disk-write "$(hash <"$1")" $kSeq200k
+  check disk-write "$(digest <"$1")" $kSeq200k
   rm -f "$1"
   sync
 }
