@@ -26,8 +26,12 @@ void Cpu::set_cr0(u32 value) {
 }
 
 void Cpu::set_cr3(u32 value) {
+  // Every CR3 write drops the non-global translations, also when the value stays the same
+  // (operating systems reload CR3 to flush the TLB); the MMU flushes on changes by itself.
+  const bool same = value == cr3;
   cr3 = value;
   update_paging();
+  if (same) m_mmu.flush_non_global();
 }
 
 void Cpu::set_cr4(u32 value) {
