@@ -5,6 +5,8 @@
 // addressing and the CGA-compatible MA13/MA14 substitution of CR17.
 #include "devices/vga_render.h"
 
+#include <algorithm>
+
 #include "base/bits.h"
 
 namespace tern {
@@ -38,6 +40,7 @@ CrtcScan decode_crtc(const VgaRegs& r) {
   else
     s.addressing = CrtcScan::Addressing::kWord;
   s.mode_control = c[kCrtcModeControl];
+  s.preset_lines = (c[kCrtcPresetRowScan] & 0x1Fu) * s.scan_repeat;
   return s;
 }
 
@@ -47,13 +50,13 @@ VgaScreenKind graphics_kind(const VgaRegs& r) {
   return VgaScreenKind::kPlanar16;
 }
 
-void render_planar_line(const Vga& vga, const VgaScreen& s, u32 row_ma, u32 row_scan, u32* out) {
+void render_planar_line(const Vga& vga, const VgaScreen& s, u32 row_ma, u32 row_scan, u32* out, u32 count) {
   const u8 plane_enable = vga.regs().attr[kAttrColorPlaneEnable] & 0x0F;
-  for (u32 x = 0; x < s.width; x += 8) {
+  for (u32 x = 0; x < count; x += 8) {
     const u32 offset = s.scan.plane_offset(row_ma + x / 8, row_scan);
     u8 planes[4];
     for (unsigned p = 0; p < 4; ++p) planes[p] = vga.plane_byte(p, offset);
-    for (u32 bit = 0; bit < 8 && x + bit < s.width; ++bit) {
+    for (u32 bit = 0; bit < 8 && x + bit < count; ++bit) {
       u8 index = 0;
       for (unsigned p = 0; p < 4; ++p) index |= static_cast<u8>(((planes[p] >> (7 - bit)) & 1) << p);
       out[x + bit] = attribute_color(vga, index & plane_enable);
@@ -61,12 +64,12 @@ void render_planar_line(const Vga& vga, const VgaScreen& s, u32 row_ma, u32 row_
   }
 }
 
-void render_cga_line(const Vga& vga, const VgaScreen& s, u32 row_ma, u32 row_scan, u32* out) {
+void render_cga_line(const Vga& vga, const VgaScreen& s, u32 row_ma, u32 row_scan, u32* out, u32 count) {
   // Shift register interleave: pixels 0-3 from planes 0 (low bits) and 2, pixels 4-7 from
   // planes 1 and 3, two bits a pixel, most significant first.
-  for (u32 x = 0; x < s.width; x += 8) {
+  for (u32 x = 0; x < count; x += 8) {
     const u32 offset = s.scan.plane_offset(row_ma + x / 8, row_scan);
-    for (u32 i = 0; i < 8 && x + i < s.width; ++i) {
+    for (u32 i = 0; i < 8 && x + i < count; ++i) {
       const unsigned even = i < 4 ? 0 : 1;
       const unsigned shift = 6 - 2 * (i & 3);
       const u8 low = (vga.plane_byte(even, offset) >> shift) & 3;
@@ -76,25 +79,38 @@ void render_cga_line(const Vga& vga, const VgaScreen& s, u32 row_ma, u32 row_sca
   }
 }
 
-void render_256_line(const Vga& vga, const VgaScreen& s, u32 row_ma, u32 row_scan, u32* out) {
-  for (u32 x = 0; x < s.width; x += 4) {
+void render_256_line(const Vga& vga, const VgaScreen& s, u32 row_ma, u32 row_scan, u32* out, u32 count) {
+  for (u32 x = 0; x < count; x += 4) {
     const u32 offset = s.scan.plane_offset(row_ma + x / 4, row_scan);
-    for (u32 p = 0; p < 4 && x + p < s.width; ++p) out[x + p] = dac_color(vga, vga.plane_byte(p, offset));
+    for (u32 p = 0; p < 4 && x + p < count; ++p) out[x + p] = dac_color(vga, vga.plane_byte(p, offset));
   }
+}
+
+// Horizontal pel panning (AR13): the picture starts this many pixels into the first fetch; in
+// 256-colour mode the register counts half pixels. AR10 bit 5 stops panning below a split.
+u32 pel_panning(const VgaRegs& r, VgaScreenKind kind) {
+  const u32 pan = r.attr[kAttrHorizPanning] & 0x0F;
+  if (kind == VgaScreenKind::kColor256) return (pan >> 1) & 3;
+  return pan & 7;
 }
 
 VgaImage render_graphics(const Vga& vga, const VgaScreen& s) {
   VgaImage image = blank_image(s.width, s.height);
+  const u32 pan = pel_panning(vga.regs(), s.kind);
+  const bool split_unpanned = vga.regs().attr[kAttrModeControl] & 0x20;
+  std::vector<u32> line(s.width + 8);
   for (u32 y = 0; y < s.height; ++y) {
     u32 row_ma = 0, row_scan = 0;
     s.scan.locate(y, row_ma, row_scan);
-    u32* out = &image.pixels[size_t{y} * s.width];
+    const u32 shift = split_unpanned && y * s.scan.scan_repeat > s.scan.line_compare ? 0 : pan;
+    const u32 count = s.width + shift;
     if (s.kind == VgaScreenKind::kColor256)
-      render_256_line(vga, s, row_ma, row_scan, out);
+      render_256_line(vga, s, row_ma, row_scan, line.data(), count);
     else if (s.kind == VgaScreenKind::kCga4)
-      render_cga_line(vga, s, row_ma, row_scan, out);
+      render_cga_line(vga, s, row_ma, row_scan, line.data(), count);
     else
-      render_planar_line(vga, s, row_ma, row_scan, out);
+      render_planar_line(vga, s, row_ma, row_scan, line.data(), count);
+    std::copy(line.begin() + shift, line.begin() + shift + s.width, image.pixels.begin() + size_t{y} * s.width);
   }
   return image;
 }
@@ -169,6 +185,8 @@ void CrtcScan::locate(u32 line, u32& row_ma, u32& row_scan) const {
   if (physical > line_compare) {
     physical -= line_compare + 1;
     base = 0;
+  } else {
+    physical += preset_lines;  // smooth scrolling: the top row starts lower down
   }
   row_ma = base + (physical / row_lines) * row_stride;
   row_scan = (physical % row_lines) / scan_repeat;

@@ -28,6 +28,7 @@ struct CrtcScan {
   u32 line_compare = 0;   // the scan line after which MA restarts at 0 (split screen)
   u32 row_lines = 1;      // physical scan lines per character row
   u32 scan_repeat = 1;    // physical scan lines per image line (double scan)
+  u32 preset_lines = 0;   // CR08 preset row scan, in physical scan lines
   Addressing addressing = Addressing::kByte;
   u8 mode_control = 0;    // CR17: MA13/MA14 substitution and the word-mode wrap bit
 

@@ -18,7 +18,7 @@ bool WindowInput::handle(const SDL_Event& event) {
       if (m_grabbed && m_guest.mouse) m_guest.mouse(0, 0, 0, buttons());
       return true;
     case SDL_MOUSEMOTION:
-      if (m_grabbed && m_guest.mouse) m_guest.mouse(event.motion.xrel, -event.motion.yrel, 0, buttons());
+      if (m_grabbed && m_guest.mouse) m_guest.mouse(event.motion.xrel, event.motion.yrel, 0, buttons());
       return true;
     case SDL_MOUSEWHEEL:
       if (m_grabbed && m_guest.mouse) m_guest.mouse(0, 0, -event.wheel.y, buttons());

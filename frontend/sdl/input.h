@@ -15,7 +15,8 @@ namespace tern {
 // Where input goes: the board's PS/2 keyboard and mouse. Unset functions drop the input.
 struct GuestInput {
   std::function<void(const Ps2Key& key, bool pressed)> key;
-  std::function<void(int dx, int dy, int dz, u8 buttons)> mouse;  // dy up; buttons: 1 left, 2 right, 4 middle
+  // Window terms: dx right, dy down, dz wheel towards the user; buttons: 1 left, 2 right, 4 middle.
+  std::function<void(int dx, int dy, int dz, u8 buttons)> mouse;
 };
 
 class WindowInput {

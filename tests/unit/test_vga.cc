@@ -342,6 +342,37 @@ TEST_CASE("mode 13h renders 320x200 from chain-4 memory through the DAC") {
   CHECK(pixel(image, 317, 199) == 0x000000);
 }
 
+TEST_CASE("preset row scan moves a text screen up by scan lines") {
+  Board b;
+  b.vga.set_text_mode_80x25();
+  b.load_glyph('#', kGlyphBox);
+  b.poke(0xB8000, '#');
+  b.poke(0xB8001, 0x07);
+  CHECK(pixel(render_screen(b.vga), 0, 2) == 0xAAAAAA);
+  b.crtc(kCrtcPresetRowScan, 2);
+  const VgaImage image = render_screen(b.vga);
+  CHECK(pixel(image, 0, 0) == 0xAAAAAA);  // glyph line 2 is now the top line
+  CHECK(pixel(image, 1, 1) == 0x000000);
+}
+
+TEST_CASE("horizontal pel panning shifts a planar picture left") {
+  Board b;
+  b.vga.set_text_mode_80x25();
+  b.planar_mode();
+  b.out(0x3C2, 0x63);
+  b.in(0x3DA);
+  b.out(0x3C0, 0x20 | kAttrModeControl);
+  b.out(0x3C0, 0x01);  // graphics
+  b.poke(0xA0000, 0x10);  // pixel 3 in colour 15
+  CHECK(describe_screen(b.vga).kind == VgaScreenKind::kPlanar16);
+  CHECK(pixel(render_screen(b.vga), 3, 0) == 0xFFFFFF);
+  b.out(0x3C0, 0x20 | kAttrHorizPanning);
+  b.out(0x3C0, 0x02);
+  const VgaImage image = render_screen(b.vga);
+  CHECK(pixel(image, 1, 0) == 0xFFFFFF);
+  CHECK(pixel(image, 3, 0) == 0x000000);
+}
+
 TEST_CASE("VBE: ID handshake, capabilities, and the memory size") {
   Board b;
   CHECK(b.vbe_read(kVbeId) == 0xB0C0);
