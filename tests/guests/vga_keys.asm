@@ -64,7 +64,7 @@ start:
     hlt
     jmp .halt
 
-; Command byte 0x45: keyboard interrupt off, system flag, translation to set 1 on.
+; Command byte 0x44: keyboard interrupt off, system flag, translation to set 1 on.
 kbd_setup:
     call .wait
     mov al, 0x60
