@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <optional>
 
 #include "base/error.h"
@@ -52,10 +53,28 @@ std::string title_for(Machine& machine, const WindowInput& input, double mips) {
 }  // namespace
 
 bool display_available(std::string& why) {
-  if (SDL_InitSubSystem(SDL_INIT_VIDEO) == 0) return true;
-  why = SDL_GetError();
-  if (why.empty()) why = "no video device";
-  return false;
+  // On X11/Wayland systems a display is named by the environment; without one, SDL would fall
+  // back to its off-screen driver (and print about the missing Wayland runtime directory).
+  const std::string platform = SDL_GetPlatform();
+  const bool unix_desktop = platform == "Linux" || platform.find("BSD") != std::string::npos;
+  if (unix_desktop && !std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
+    why = "neither DISPLAY nor WAYLAND_DISPLAY is set";
+    return false;
+  }
+  // Only the display systems named there (SDL_VIDEODRIVER in the environment still wins).
+  if (unix_desktop) SDL_SetHint(SDL_HINT_VIDEODRIVER, std::getenv("WAYLAND_DISPLAY") ? "wayland,x11" : "x11");
+  if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
+    why = SDL_GetError();
+    if (why.empty()) why = "no video device";
+    return false;
+  }
+  const std::string driver = SDL_GetCurrentVideoDriver();
+  if (driver == "offscreen" || driver == "dummy") {
+    SDL_QuitSubSystem(SDL_INIT_VIDEO);
+    why = "SDL found only its " + driver + " video driver";
+    return false;
+  }
+  return true;
 }
 
 int run_window(Machine& machine, const RunOptions& options) {
