@@ -69,7 +69,7 @@ vga_run() {
   rm -f "$mon"
   mkfifo "$mon"
   start=$(now)
-  deadline=$(awk "BEGIN { print $start + $limit }")
+  deadline=$(awk "BEGIN { printf \"%.3f\", $start + $limit }")
   "${kQemu[@]}" -serial none -monitor stdio "$@" <"$mon" >"$logs/$name.qemu" 2>&1 &
   local qemu=$!
   exec 7>"$mon"
@@ -90,7 +90,7 @@ vga_run() {
   echo quit >&7
   exec 7>&-
   wait $qemu || true
-  screen_text "$dump" >"$logs/$name.screen" 2>/dev/null
+  [ ! -f "$dump" ] || screen_text "$dump" >"$logs/$name.screen"
   rm -f "$mon" "$dump"
   report "$name" "$verdict" "${prompt_at:-$(since "$start")}" "GRUB menu at ${menu_at:-never}s"
 }
