@@ -2,6 +2,8 @@
 // and save states.
 #include <catch2/catch.hpp>
 
+#include "devices/pci.h"
+#include "devices/piix_ide.h"
 #include "tests/unit/ide_rig.h"
 
 using namespace tern;
@@ -504,4 +506,57 @@ TEST_CASE("IDE state saves and loads as the identity, in the middle of a transfe
 
   IdeRig wrong;  // a machine with other drives refuses the state
   CHECK_THROWS(load_channel(wrong.channel, saved));
+}
+
+TEST_CASE("PIIX IDE function: IDs, BAR 4, legacy decode gated by PCICMD and IDETIM", "[ide][pci]") {
+  IoSpace io;
+  PhysMemory mem(1 << 20);
+  IrqRecorder irq14, irq15;
+  PciBus bus(io);
+  PiixIde ide(io, mem, IrqLine(&irq14, 14), IrqLine(&irq15, 15));
+  bus.attach(1, 1, ide);
+  ide.channel(0).attach(0, std::make_unique<AtaDisk>(make_memory_image(pattern_image(64, 512)), "PCI-HD"));
+  CHECK(bus.config_read(1, 1, 0x00, 4) == 0x70108086u);
+  CHECK(bus.config_read(1, 1, 0x08, 4) >> 8 == 0x010180u);
+  CHECK(bus.config_read(1, 1, 0x3D, 1) == 0);  // legacy IRQs, no INTx pin
+  // BAR 4: 16 bytes of I/O.
+  bus.config_write(1, 1, 0x20, 0xFFFFFFFF, 4);
+  CHECK(bus.config_read(1, 1, 0x20, 4) == 0xFFFFFFF1u);
+  bus.config_write(1, 1, 0x20, 0xC000, 4);
+
+  CHECK(io.read(0x1F7, 1) == 0xFF);  // not decoded at power-on
+  bus.config_write(1, 1, 0x04, 0x0005, 2);  // I/O space and bus master
+  CHECK(io.read(0x1F7, 1) == 0xFF);  // IDETIM decode still off
+  bus.config_write(1, 1, 0x40, 0x8000, 2);
+  CHECK(io.read(0x1F7, 1) == 0x50);
+  CHECK(io.read(0x177, 1) == 0xFF);  // the secondary channel is still off
+  bus.config_write(1, 1, 0x42, 0x8000, 2);
+  CHECK(io.read(0x177, 1) == 0xFF);  // decoded, but no device: floating
+
+  // A DMA read through the ports, as a driver does it.
+  u8 prd[8];
+  store_le<u32>(prd, 0x8000);
+  store_le<u32>(prd + 4, 0x80000000u | 512);
+  REQUIRE(mem.dma_write(0x1000, prd, 8));
+  io.write(0xC004, 0x1000, 4);
+  io.write(0x1F2, 1, 1);
+  io.write(0x1F3, 9, 1);
+  io.write(0x1F4, 0, 1);
+  io.write(0x1F5, 0, 1);
+  io.write(0x1F6, 0xE0, 1);
+  io.write(0x1F7, 0xC8, 1);
+  io.write(0xC000, 0x09, 1);
+  CHECK(irq14.level);
+  CHECK(io.read(0xC002, 1) == 0x04);
+  std::vector<u8> got(512);
+  REQUIRE(mem.dma_read(0x8000, got.data(), 512));
+  CHECK(got == sector_of(pattern_image(64, 512), 9));
+
+  // Moving BAR 4 moves the registers.
+  bus.config_write(1, 1, 0x20, 0xD000, 4);
+  CHECK(io.read(0xD002, 1) == 0x04);
+  CHECK(io.read(0xC002, 1) == 0xFF);
+  // Turning I/O space off removes the legacy ports.
+  bus.config_write(1, 1, 0x04, 0x0000, 2);
+  CHECK(io.read(0x1F7, 1) == 0xFF);
 }
