@@ -135,7 +135,7 @@ void lock_image(int fd, bool exclusive, const std::string& path, const std::stri
   const int err = errno;
   ::close(fd);
   if (err == EWOULDBLOCK)
-    fail("{} '{}' is in use by another tern (locked); use --snapshot to share it read-only", option, path);
+    fail("{} '{}' is in use (locked by another tern or another drive); use --snapshot to share it read-only", option, path);
   fail("{} '{}': cannot lock: {}", option, path, std::strerror(err));
 }
 
