@@ -3,10 +3,13 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 
 #include "base/error.h"
+#include "devices/rtc_calendar.h"
 
 namespace tern {
 
@@ -47,6 +50,20 @@ ClockMode parse_clock(const std::string& text) {
   fail("--clock: expected virtual or host, got '{}'", text);
 }
 
+// "2024-05-17", "2024-05-17T08:30", "2024-05-17T08:30:15" (UTC) or "now".
+i64 parse_rtc_base(const std::string& text) {
+  if (text == "now") return static_cast<i64>(std::time(nullptr));
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  char tail = 0;
+  const int n = std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &year, &month, &day, &hour, &minute, &second,
+                            &tail);
+  const bool shape_ok = n == 3 || n == 5 || n == 6;
+  if (!shape_ok || year < 1900 || year > 2199 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
+      minute > 59 || second > 59 || hour < 0 || minute < 0 || second < 0)
+    fail("--rtc-base: expected YYYY-MM-DD[THH:MM[:SS]] between 1900 and 2199, or now (got '{}')", text);
+  return epoch_from_civil(CivilTime{year, month, day, hour, minute, second, 1});
+}
+
 po::options_description make_options() {
   po::options_description o("Options");
   // clang-format off
@@ -77,6 +94,8 @@ po::options_description make_options() {
     ("ips", po::value<u64>()->default_value(100'000'000), "guest instructions per virtual second")
     ("no-reboot", po::bool_switch(), "end the run (exit 126) on a triple fault instead of resetting")
     ("snapshot", po::bool_switch(), "write disk changes to a temporary overlay, never to the images")
+    ("rtc-base", po::value<std::string>()->default_value("2024-01-01T00:00:00"),
+     "RTC date and time at start (UTC): YYYY-MM-DD[THH:MM[:SS]], or 'now' (not repeatable)")
     ("log", po::value<std::string>()->default_value(""), "log categories, e.g. cpu,pic:trace or all:info")
     ("image", po::value<std::string>(), "disk image (same as --hda)");
   // clang-format on
@@ -143,6 +162,7 @@ std::optional<RunOptions> parse_options(int argc, char** argv) {
   if (m.instructions_per_second < 1'000'000) fail("--ips: at least 1000000");
   m.no_reboot = vm["no-reboot"].as<bool>();
   m.snapshot = vm["snapshot"].as<bool>();
+  m.rtc_start_epoch = parse_rtc_base(get(vm, "rtc-base"));
   if (!m.initrd.empty() && m.kernel.empty()) fail("--initrd needs --kernel");
   r.headless = vm["headless"].as<bool>();
   r.timeout_seconds = vm["timeout"].as<double>();

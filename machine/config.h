@@ -26,6 +26,9 @@ struct MachineConfig {
   u64 instructions_per_second = 100'000'000;
   bool no_reboot = false;
   bool snapshot = false;
+  // The RTC's date and time at virtual time 0, in seconds since 1970 (UTC); fixed by default
+  // so that runs are repeatable: 2024-01-01 00:00:00.
+  i64 rtc_start_epoch = 1704067200;
 };
 
 }  // namespace tern

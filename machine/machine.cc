@@ -1,6 +1,7 @@
 #include "machine/machine.h"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "base/error.h"
 #include "base/log.h"
@@ -9,44 +10,38 @@
 
 namespace tern {
 
-namespace {
-
-// Guest debug-exit values above this are reported as this value: 124..127 are tern's own.
-constexpr int kMaxGuestExitCode = 100;
-
-}  // namespace
-
 Machine::Machine(const MachineConfig& config)
     : m_config(config), m_clock(config.instructions_per_second), m_mem(config.ram_bytes) {
   if (config.ram_bytes > (u64{64} << 30)) fail("-m: at most 64 GiB of RAM");
   m_cpu = std::make_unique<Cpu>(m_mem, m_io, m_clock);
-  m_vga = std::make_unique<Vga>(m_io, m_mem, m_clock);
-  m_vga->map_lfb(Vga::kDefaultLfbBase);
-  // Images are read before any output file is created: a bad image leaves nothing behind.
+  load_images();
+  build_board();
   boot();
-  m_debugcon_out = open_char_backend(config.debugcon, "--debugcon");
-  m_debugcon = std::make_unique<DebugConsole>(m_io, *m_debugcon_out);
-  m_debug_exit = std::make_unique<DebugExit>(m_io, [this](int code) {
-    request_exit(code == 0 ? MachineStatus::kPoweredOff : MachineStatus::kDebugExit, std::min(code, kMaxGuestExitCode));
-  });
 }
 
 Machine::~Machine() { flush_output(); }
 
-void Machine::boot() {
-  if (!m_config.bios.empty()) {
-    map_system_rom(m_mem, read_file(m_config.bios, "--bios"), m_config.bios);
-  }
+void Machine::load_images() {
+  const std::string bios = m_config.bios.empty() ? kSeaBiosPath : m_config.bios;
+  if (m_config.kernel.empty() || !m_config.bios.empty())
+    map_system_rom(m_mem, read_file(bios, m_config.bios.empty() ? "SeaBIOS image" : "--bios"), bios);
   if (!m_config.kernel.empty()) {
-    const std::vector<u8> kernel = read_file(m_config.kernel, "--kernel");
-    const std::vector<u8> initrd = m_config.initrd.empty() ? std::vector<u8>{} : read_file(m_config.initrd, "--initrd");
-    if (!is_multiboot(kernel)) fail("--kernel '{}': not a Multiboot kernel", m_config.kernel);
-    boot_multiboot(*m_cpu, m_mem, kernel, m_config.append, initrd, m_config.initrd);
-    // A kernel booted without firmware finds the text mode the VGA BIOS would have set.
-    m_vga->set_text_mode_80x25();
-    return;
+    m_kernel_image = read_file(m_config.kernel, "--kernel");
+    if (!is_multiboot(m_kernel_image)) fail("--kernel '{}': not a Multiboot kernel", m_config.kernel);
+    if (!m_config.initrd.empty()) m_initrd_image = read_file(m_config.initrd, "--initrd");
   }
-  if (m_config.bios.empty()) map_system_rom(m_mem, read_file(kSeaBiosPath, "SeaBIOS image"), kSeaBiosPath);
+  if (!m_config.vga_bios.empty())
+    m_vga_rom = read_file(m_config.vga_bios, "--vga-bios");
+  else if (std::filesystem::exists(kVgaBiosPath))
+    m_vga_rom = read_file(kVgaBiosPath, "VGA BIOS image");
+}
+
+void Machine::boot() {
+  if (m_kernel_image.empty()) return;  // the firmware starts at the reset vector
+  boot_multiboot(*m_cpu, m_mem, m_kernel_image, m_config.append, m_initrd_image, m_config.initrd);
+  configure_pci_for_direct_boot();
+  // A kernel booted without firmware finds the text mode the VGA BIOS would have set.
+  m_vga->set_text_mode_80x25();
 }
 
 void Machine::request_exit(MachineStatus status, int code) {
@@ -56,11 +51,9 @@ void Machine::request_exit(MachineStatus status, int code) {
   m_cpu->request_stop();
 }
 
-void Machine::reset() {
-  log(LogCat::kMachine, LogLevel::kInfo, "system reset");
-  m_cpu->reset();
-  m_vga->reset();
-  if (!m_config.kernel.empty()) boot();
+void Machine::request_reset() {
+  m_reset_pending = true;
+  m_cpu->request_stop();
 }
 
 void Machine::run_for(u64 virtual_ns) {
@@ -77,17 +70,26 @@ void Machine::run_for(u64 virtual_ns) {
         if (m_config.no_reboot)
           request_exit(MachineStatus::kTripleFault, static_cast<int>(ExitCode::kTripleFault));
         else
-          reset();
+          m_reset_pending = true;
         break;
       case CpuStop::kBudget:
       case CpuStop::kRequested:
         break;
+    }
+    if (m_reset_pending && m_status == MachineStatus::kRunning) {
+      if (m_config.no_reboot && m_cpu->stop_reason() != CpuStop::kTripleFault) {
+        // --no-reboot: a guest-requested reset ends the run as QEMU's -no-reboot does.
+        request_exit(MachineStatus::kPoweredOff, 0);
+      } else {
+        reset();
+      }
     }
     m_clock.run_due();
   }
 }
 
 void Machine::flush_output() {
+  if (m_serial_out) m_serial_out->flush();
   if (m_debugcon_out) m_debugcon_out->flush();
 }
 

@@ -1,16 +1,33 @@
-// The PC board: builds every part from a MachineConfig (memory map, CPU, devices, firmware, the
-// wiring of interrupt lines) and runs it in slices of virtual time. A Machine owns all its
-// state, so several machines can live in one process.
+// The PC board: builds every part from a MachineConfig (memory map, CPU, the i440FX/PIIX3
+// chipset and its devices, firmware, the wiring of interrupt lines) and runs it in slices of
+// virtual time. A Machine owns all its state, so several machines can live in one process.
+//
+// machine.cc: the run loop, reset and exits; board.cc: building and wiring the devices.
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "base/clock.h"
 #include "cpu/cpu.h"
 #include "devices/char_backend.h"
 #include "devices/debug_port.h"
+#include "devices/i440fx.h"
+#include "devices/i8042.h"
+#include "devices/pci.h"
+#include "devices/pic.h"
+#include "devices/piix3.h"
+#include "devices/piix4_acpi.h"
+#include "devices/pit.h"
+#include "devices/port92.h"
+#include "devices/ps2_keyboard.h"
+#include "devices/ps2_mouse.h"
+#include "devices/rtc.h"
+#include "devices/uart.h"
 #include "devices/vga.h"
+#include "devices/vga_pci.h"
 #include "machine/config.h"
+#include "machine/isa_irqs.h"
 #include "mmu/io_space.h"
 #include "mmu/phys_memory.h"
 
@@ -25,6 +42,11 @@ enum class MachineStatus : u8 {
 
 class Machine {
  public:
+  // PCI slots of the board (device numbers on bus 0).
+  static constexpr u8 kSlotHostBridge = 0;  // 00.0 i440FX
+  static constexpr u8 kSlotPiix = 1;        // 01.0 ISA bridge, 01.1 IDE, 01.3 ACPI
+  static constexpr u8 kSlotVga = 2;         // 02.0 VGA
+
   explicit Machine(const MachineConfig& config);
   ~Machine();
   Machine(const Machine&) = delete;
@@ -35,8 +57,10 @@ class Machine {
 
   MachineStatus status() const { return m_status; }
   int exit_code() const { return m_exit_code; }
-  // System reset (keyboard controller, port 0xCF9, triple fault): CPU and devices to power-on.
+  // System reset (keyboard controller, port 0x92, port 0xCF9, triple fault): CPU and devices to
+  // power-on. Devices ask for it with request_reset(); it happens between instructions.
   void reset();
+  void request_reset();
 
   const MachineConfig& config() const { return m_config; }
   Clock& clock() { return m_clock; }
@@ -44,6 +68,14 @@ class Machine {
   IoSpace& io() { return m_io; }
   Cpu& cpu() { return *m_cpu; }
   Vga& vga() { return *m_vga; }
+  PciBus& pci() { return *m_pci; }
+  IsaIrqs& isa_irqs() { return *m_isa_irqs; }
+  Rtc& rtc() { return *m_rtc; }
+  // Input devices for the frontend: set 2 scan codes and mouse motion.
+  Ps2Keyboard& keyboard() { return *m_keyboard; }
+  Ps2Mouse& mouse() { return *m_mouse; }
+  // The ACPI power button.
+  void press_power_button() { m_acpi->press_power_button(); }
   // Guest instructions executed since the machine was built.
   u64 instructions() const { return m_cpu->retired(); }
 
@@ -51,6 +83,17 @@ class Machine {
   void flush_output();
 
  private:
+  // board.cc
+  void build_board();
+  void setup_cmos();
+  void update_a20();
+  // Firmware-free boots: PCI resources as a BIOS would have assigned them.
+  void configure_pci_for_direct_boot();
+
+  // Reads every image the configuration names (before any output file is created, so that a
+  // bad image leaves nothing behind).
+  void load_images();
+  // Maps the firmware, or loads the kernel and sets the CPU up for it.
   void boot();
   void request_exit(MachineStatus status, int code);
 
@@ -59,12 +102,39 @@ class Machine {
   PhysMemory m_mem;
   IoSpace m_io;
   std::unique_ptr<Cpu> m_cpu;
+  // Interrupt controllers and the ISA lines.
+  std::unique_ptr<DualPic> m_pic;
+  std::unique_ptr<IsaIrqs> m_isa_irqs;
+  // ISA devices.
+  std::unique_ptr<Pit> m_pit;
+  std::unique_ptr<Rtc> m_rtc;
+  std::unique_ptr<Port92> m_port92;
+  std::unique_ptr<Ps2Keyboard> m_keyboard;
+  std::unique_ptr<Ps2Mouse> m_mouse;
+  std::unique_ptr<I8042> m_kbc;
+  std::unique_ptr<CharBackend> m_serial_out;
+  std::unique_ptr<Uart> m_com1;
+  std::unique_ptr<Uart> m_com2;
+  // PCI.
+  std::unique_ptr<PciBus> m_pci;
+  std::unique_ptr<I440fx> m_i440fx;
+  std::unique_ptr<Piix3> m_piix3;
+  std::unique_ptr<Piix4Acpi> m_acpi;
   std::unique_ptr<Vga> m_vga;
+  std::unique_ptr<VgaPci> m_vga_pci;
+  // Debug ports.
   std::unique_ptr<CharBackend> m_debugcon_out;
   std::unique_ptr<DebugConsole> m_debugcon;
   std::unique_ptr<DebugExit> m_debug_exit;
+
+  // Images, kept for reboots.
+  std::vector<u8> m_kernel_image;
+  std::vector<u8> m_initrd_image;
+  std::vector<u8> m_vga_rom;
+
   MachineStatus m_status = MachineStatus::kRunning;
   int m_exit_code = 0;
+  bool m_reset_pending = false;
 };
 
 }  // namespace tern

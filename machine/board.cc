@@ -1,0 +1,101 @@
+// Building the i440FX/PIIX3 board: every device, its ports and the wiring of interrupt lines,
+// A20 and reset; the CMOS contents the firmware reads; system reset of all of it.
+//
+// Interrupts: ISA devices drive IsaIrqs lines (PIT 0, keyboard 1, COM2 3, COM1 4, RTC 8, ACPI
+// SCI 9, mouse 12), which feed the 8259 pair; PCI INTx pins reach ISA IRQs through the PIIX3
+// PIRQ routing. The master 8259's INT is the CPU's INTR.
+#include <algorithm>
+
+#include "base/log.h"
+#include "bios/cmos.h"
+#include "machine/machine.h"
+
+namespace tern {
+
+namespace {
+
+// Where a firmware-free boot finds the VGA linear framebuffer (what the VGA BIOS assumes
+// without PCI, and where SeaBIOS would put it on a small machine).
+constexpr u32 kDirectBootLfb = static_cast<u32>(Vga::kDefaultLfbBase);
+
+}  // namespace
+
+void Machine::build_board() {
+  m_pic = std::make_unique<DualPic>(m_io, IrqLine(m_cpu.get(), Cpu::kIntrLine));
+  m_cpu->set_interrupt_controller(m_pic.get());
+  m_isa_irqs = std::make_unique<IsaIrqs>(*m_pic, nullptr);
+  IsaIrqs& irqs = *m_isa_irqs;
+
+  m_pit = std::make_unique<Pit>(m_io, m_clock, irqs.line(0));
+  m_rtc = std::make_unique<Rtc>(m_io, m_clock, irqs.line(8), m_config.rtc_start_epoch);
+  setup_cmos();
+  m_port92 = std::make_unique<Port92>(m_io, [this](bool) { update_a20(); }, [this] { request_reset(); });
+  m_keyboard = std::make_unique<Ps2Keyboard>();
+  m_mouse = std::make_unique<Ps2Mouse>();
+  m_kbc = std::make_unique<I8042>(m_io, irqs.line(1), irqs.line(12), *m_keyboard, *m_mouse,
+                                  [this](bool) { update_a20(); }, [this] { request_reset(); });
+  m_serial_out = open_char_backend(m_config.serial, "--serial");
+  m_com1 = std::make_unique<Uart>(m_io, Uart::kCom1, m_clock, irqs.line(4), m_serial_out.get());
+  m_com2 = std::make_unique<Uart>(m_io, Uart::kCom2, m_clock, irqs.line(3), nullptr);
+
+  m_pci = std::make_unique<PciBus>(m_io);
+  m_i440fx = std::make_unique<I440fx>(m_mem);
+  m_piix3 = std::make_unique<Piix3>(&irqs.source(IsaIrqs::kPciRouting), nullptr, [this] { request_reset(); });
+  m_acpi = std::make_unique<Piix4Acpi>(m_io, m_clock, irqs.line(Piix4Acpi::kSciIrq, IsaIrqs::kAcpiSci),
+                                       [this] { request_exit(MachineStatus::kPoweredOff, 0); });
+  m_vga = std::make_unique<Vga>(m_io, m_mem, m_clock);
+  m_vga_pci = std::make_unique<VgaPci>(*m_vga, m_mem, m_vga_rom);
+  m_pci->attach(kSlotHostBridge, 0, *m_i440fx);
+  m_pci->attach(kSlotPiix, 0, *m_piix3);
+  m_pci->attach(kSlotPiix, 3, *m_acpi);
+  m_pci->attach(kSlotVga, 0, *m_vga_pci);
+  m_pci->set_pirq_sink(m_piix3.get());
+  m_pci->set_legacy_ports(m_piix3->reset_control_ports());
+
+  m_debugcon_out = open_char_backend(m_config.debugcon, "--debugcon");
+  m_debugcon = std::make_unique<DebugConsole>(m_io, *m_debugcon_out);
+  m_debug_exit = std::make_unique<DebugExit>(m_io, [this](int code) {
+    // Guest debug-exit values above 100 are reported as 100: 124..127 are tern's own.
+    request_exit(code == 0 ? MachineStatus::kPoweredOff : MachineStatus::kDebugExit, std::min(code, 100));
+  });
+  update_a20();
+}
+
+void Machine::setup_cmos() {
+  CmosSetup cmos;
+  cmos.ram_below_4g = m_mem.low_ram_size();
+  cmos.ram_above_4g = m_mem.high_ram_size();
+  cmos.boot_order = m_config.boot_order;
+  fill_cmos(*m_rtc, cmos);
+}
+
+void Machine::update_a20() {
+  // A20 is on when either the keyboard controller's output port or port 0x92 enables it.
+  const bool on = (m_kbc && m_kbc->a20()) || (m_port92 && m_port92->a20());
+  m_mem.set_a20(on);
+}
+
+void Machine::configure_pci_for_direct_boot() {
+  m_pci->config_write(kSlotVga, 0, pci_cfg::kBar0, kDirectBootLfb, 4);
+  m_pci->config_write(kSlotVga, 0, pci_cfg::kCommand, pci_cmd::kIo | pci_cmd::kMemory, 2);
+}
+
+void Machine::reset() {
+  log(LogCat::kMachine, LogLevel::kInfo, "system reset");
+  m_reset_pending = false;
+  m_cpu->reset();
+  m_pic->reset();
+  m_pit->reset();
+  m_rtc->reset();
+  m_port92->reset();
+  m_keyboard->reset();
+  m_mouse->reset();
+  m_kbc->reset();
+  m_com1->reset();
+  m_com2->reset();
+  m_pci->reset();
+  update_a20();
+  boot();
+}
+
+}  // namespace tern
