@@ -76,16 +76,20 @@ Float80 round_pack(Ctx& ctx, bool sign, int exp, u128 sig, int precision) {
   const Rounding rc = ctx.rounding();
   if (exp < kMinExp) {
     // Tiny: the x87 detects tininess before rounding (SDM Vol. 1 §4.9.1.5).
-    // Unmasked: the result with its exponent bias-adjusted, unless even that is out of range
-    // (FSCALE): then the masked result with the unmasked flags.
+    // Unmasked: the result with its exponent bias-adjusted.
     const bool unmasked = !ctx.masked(kUE);
     if (unmasked && exp + kExpBias + kBiasAdjust > 0) {
       const RoundedSig r = round_sig(rc, sign, exp, sig, precision);
       ctx.raise(kUE | (r.inexact ? kPE : 0) | (r.up ? kC1 : 0));
       return make(sign, static_cast<u16>(r.exp + kExpBias + kBiasAdjust), static_cast<u64>(r.sig >> 64));
     }
+    if (unmasked) {
+      // Beyond the bias-adjusted range (FSCALE): zero whatever the rounding mode.
+      ctx.raise(kUE | kPE);
+      return zero(sign);
+    }
     const RoundedSig r = round_sig(rc, sign, kMinExp, shift_right_sticky(sig, kMinExp - exp), precision);
-    if (r.inexact || unmasked) ctx.raise(kUE | (r.inexact ? kPE : 0) | (r.up ? kC1 : 0));
+    if (r.inexact) ctx.raise(kUE | kPE | (r.up ? kC1 : 0));
     const u64 s = static_cast<u64>(r.sig >> 64);
     return make(sign, (s >> 63) ? 1 : 0, s);
   }

@@ -94,11 +94,6 @@ inline Float80 make(bool sign, u16 biased_exp, u64 sig) {
 }
 inline Float80 zero(bool sign) { return make(sign, 0, 0); }
 inline Float80 infinity(bool sign) { return make(sign, 0x7FFF, 0x8000000000000000ull); }
-// Pseudo-denormals re-encoded with exponent 1, their value's canonical form.
-inline Float80 canonical(Float80 x) {
-  if (x.exponent() == 0 && (x.signif >> 63)) x.sign_exp = static_cast<u16>(x.sign_exp | 1);
-  return x;
-}
 inline Float80 negate(Float80 x) { return Float80{x.signif, static_cast<u16>(x.sign_exp ^ 0x8000)}; }
 inline Float80 quieten(Float80 x) { return Float80{x.signif | 0x4000000000000000ull, x.sign_exp}; }
 

@@ -90,7 +90,11 @@ Remainder remainder(Ctx& ctx, Float80 a, Float80 b, bool round_nearest) {
   if (ca == Class::kInfinity || cb == Class::kZero) return {invalid(ctx), 0, kC2};
   if (denormal_stop(ctx, ca, cb)) return {a, 0, kC2};
   constexpr u16 kAll = kC0 | kC1 | kC2 | kC3;
-  if (cb == Class::kInfinity || ca == Class::kZero) return {canonical(a), 0, kAll};
+  if (ca == Class::kZero) return {a, 0, kAll};
+  if (cb == Class::kInfinity) {
+    const Parts x = unpack(a);
+    return {round_pack(ctx, x.sign, x.exp, u128{x.sig} << 64, 64), 0, kAll};
+  }
   const Parts x = unpack(a), y = unpack(b);
   const int diff = x.exp - y.exp;
   if (diff < (round_nearest ? -1 : 0)) return {normalize_round_pack(ctx, x.sign, x.exp + 64, x.sig, 64), 0, kAll};

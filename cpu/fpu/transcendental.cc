@@ -111,6 +111,13 @@ Reduced reduce(const Parts& p) {
   return {static_cast<unsigned>(k & 3), r};
 }
 
+// Rounds a transcendental result whose exact value has bits beyond the 128 computed: the
+// sticky bit makes the rounding and PE see them (sin(2^-64) is not 2^-64).
+Float80 round_inexact(Ctx& ctx, Wide w) {
+  w.sig |= 1;
+  return round_wide(ctx, w);
+}
+
 }  // namespace
 
 bool trig_out_of_range(Float80 x) {
@@ -144,7 +151,7 @@ Float80 trig(Ctx& ctx, Trig fn, Float80 x) {
   }
   // sin and tan are odd, cos even.
   if (p.sign && fn != Trig::kCos) result = -result;
-  return round_wide(ctx, result);
+  return round_inexact(ctx, result);
 }
 
 Float80 atan2(Ctx& ctx, Float80 y, Float80 x) {
@@ -178,7 +185,7 @@ Float80 atan2(Ctx& ctx, Float80 y, Float80 x) {
     if (x.sign()) result = pi - result;
   }
   result.sign = y.sign();
-  return round_wide(ctx, result);
+  return round_inexact(ctx, result);
 }
 
 Float80 exp2_minus_1(Ctx& ctx, Float80 x) {
@@ -193,6 +200,9 @@ Float80 exp2_minus_1(Ctx& ctx, Float80 x) {
     if (!x.sign()) return round_pack(ctx, false, 1 << 20, u128{1} << 127, 64);
     return round_wide(ctx, wide_int(-1) + Wide{false, -200, u128{1} << 127});
   }
+  // 2^1 - 1 and 2^-1 - 1 are exact; every other result in range is irrational.
+  if (x == make(false, kExpBias, u64{1} << 63) || x == make(true, kExpBias, u64{1} << 63))
+    return round_wide(ctx, x.sign() ? Wide{true, -1, u128{1} << 127} : wide_int(1));
   const Wide t = to_wide(x) * wide_ln2();
   Wide sum = t, term = t;
   for (u64 n = 2; n < 400; ++n) {
@@ -200,7 +210,7 @@ Float80 exp2_minus_1(Ctx& ctx, Float80 x) {
     sum = sum + term;
     if (negligible(term, sum)) break;
   }
-  return round_wide(ctx, sum);
+  return round_inexact(ctx, sum);
 }
 
 Float80 y_log2_x(Ctx& ctx, Float80 y, Float80 x) {
@@ -225,7 +235,8 @@ Float80 y_log2_x(Ctx& ctx, Float80 y, Float80 x) {
     return infinity(y.sign() != log.sign);
   }
   if (cy == Class::kZero) return zero(y.sign() != log.sign);
-  return round_wide(ctx, to_wide(y) * log);
+  // FYL2X reports PE even when the product is exact (log2 of a power of two), as x86 does.
+  return round_inexact(ctx, to_wide(y) * log);
 }
 
 Float80 y_log2_xp1(Ctx& ctx, Float80 y, Float80 x) {
@@ -239,6 +250,7 @@ Float80 y_log2_xp1(Ctx& ctx, Float80 y, Float80 x) {
   }
   if (cx == Class::kInfinity) {
     if (x.sign() || cy == Class::kZero) return invalid(ctx);
+    if (denormal_stop(ctx, cy)) return x;
     return infinity(y.sign());
   }
   if (denormal_stop(ctx, cx, cy)) return x;
@@ -250,7 +262,7 @@ Float80 y_log2_xp1(Ctx& ctx, Float80 y, Float80 x) {
   if (cy == Class::kZero) return zero(y.sign() != x.sign());
   const Wide s = wx / (one + onep);
   const Wide log = scale2(atanh_series(s) * wide_log2e(), 1);
-  return round_wide(ctx, to_wide(y) * log);
+  return round_inexact(ctx, to_wide(y) * log);
 }
 
 }  // namespace tern::fp
