@@ -1,7 +1,8 @@
 ; Single-step (EFLAGS.TF): a #DB trap after every instruction with DR6.BS and the saved EIP of the
 ; next instruction. POPF that sets TF traps only after the following instruction; POPF that
 ; clears TF still traps after itself; IRET that sets TF likewise traps only after the first
-; instruction it returns to; the handler runs with TF clear.
+; instruction it returns to; the handler runs with TF clear. MOV SS holds the trap of its own
+; step until after the next instruction (one #DB for both).
 ; tern-boot: kernel
 ; tern-expect: single-step ok
 %include "guest.inc"
@@ -44,6 +45,22 @@ test_main:
 .u5: check dword [db_count], 4, 8
     check dword [db_eip(0)], LIN(.u2), 9
     check dword [db_eip(3)], LIN(.u5), 10
+
+    ; MOV SS: no trap between it and the next instruction.
+    mov dword [db_count], 0
+    pushfd
+    or dword [esp], EFL_TF
+    popfd
+.v1: mov ax, ss
+.v2: mov ss, ax
+.v3: nop
+.v4: pushfd
+.v5: and dword [esp], ~EFL_TF
+.v6: popfd
+.v7: check dword [db_count], 5, 11
+    check dword [db_eip(0)], LIN(.v2), 12
+    check dword [db_eip(1)], LIN(.v4), 13
+    check dword [db_eip(4)], LIN(.v7), 14
     print `single-step ok\n`
     exit 0
 pm_end

@@ -145,6 +145,25 @@ TEST_CASE("MOV SS holds off interrupts for one instruction") {
   CHECK(r.peek16(0x8000 - 6) == 0x103);
 }
 
+TEST_CASE("POP SS holds off interrupts for one instruction") {
+  Rig r;
+  r.real_mode_at(0x100);
+  r.cpu.eflags |= fl::IF;
+  r.poke(0x100, {0x6A, 0x00,   // push 0
+                 0x17,         // pop ss
+                 0x90,         // nop: still in the shadow
+                 0xEB, 0xFE});
+  r.poke(0x300, kJmpSelf, sizeof kJmpSelf);
+  r.ivt(0x20, 0x300);
+  r.cpu.run(2);
+  r.cpu.set_irq(Cpu::kIntrLine, true);
+  r.cpu.run(1);
+  CHECK(r.pic.acks == 0);
+  r.cpu.run(1);
+  CHECK(r.pic.acks == 1);
+  CHECK(r.peek16(0x8000 - 6) == 0x104);
+}
+
 TEST_CASE("a single-step trap is taken before a pending interrupt") {
   Rig r;
   r.protected_mode_at(0x100);
