@@ -37,6 +37,7 @@ void store_table_register(Cpu& cpu, const DecodedInsn& d, const TableReg& t) {
 bool visible_descriptor(Cpu& cpu, u16 selector, u64& desc) {
   if ((selector & 0xFFFC) == 0) return false;
   const bool ldt = selector & 4;
+  if (ldt && (!cpu.ldtr.present() || (cpu.ldtr.selector & 0xFFFC) == 0)) return false;  // no LDT
   const u32 limit = ldt ? cpu.ldtr.limit : cpu.gdtr.limit;
   const u32 base = ldt ? cpu.ldtr.base : cpu.gdtr.base;
   if ((selector | 7u) > limit) return false;
@@ -114,7 +115,7 @@ void op_ltr(Cpu& cpu, const DecodedInsn& d) {
 
 void op_verr(Cpu& cpu, const DecodedInsn& d) {
   require_protected(cpu);
-  u64 desc;
+  u64 desc = 0;
   bool ok = visible_descriptor(cpu, static_cast<u16>(cpu.read_op(d, 0)), desc);
   if (ok) {
     const Segment s = Cpu::segment_from_descriptor(0, desc);
@@ -125,7 +126,7 @@ void op_verr(Cpu& cpu, const DecodedInsn& d) {
 
 void op_verw(Cpu& cpu, const DecodedInsn& d) {
   require_protected(cpu);
-  u64 desc;
+  u64 desc = 0;
   const u16 selector = static_cast<u16>(cpu.read_op(d, 0));
   bool ok = visible_descriptor(cpu, selector, desc);
   if (ok) {
@@ -145,7 +146,7 @@ bool lsl_type_ok(u8 type) { return type == 1 || type == 2 || type == 3 || type =
 
 void op_lar(Cpu& cpu, const DecodedInsn& d) {
   require_protected(cpu);
-  u64 desc;
+  u64 desc = 0;
   const u16 selector = static_cast<u16>(cpu.read_op(d, 1));
   bool ok = visible_descriptor(cpu, selector, desc);
   const Segment s = Cpu::segment_from_descriptor(selector, desc);
@@ -156,7 +157,7 @@ void op_lar(Cpu& cpu, const DecodedInsn& d) {
 
 void op_lsl(Cpu& cpu, const DecodedInsn& d) {
   require_protected(cpu);
-  u64 desc;
+  u64 desc = 0;
   const u16 selector = static_cast<u16>(cpu.read_op(d, 1));
   bool ok = visible_descriptor(cpu, selector, desc);
   const Segment s = Cpu::segment_from_descriptor(selector, desc);

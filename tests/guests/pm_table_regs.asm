@@ -1,7 +1,7 @@
 ; LLDT/SLDT, LTR/STR, SGDT/SIDT (Intel SDM Vol. 2): LLDT loads an LDT from the GDT and segment
-; selectors with TI = 1 then use it; a null LLDT makes LDT selectors #GP; LLDT of a non-LDT
-; descriptor is #GP(selector); LTR marks the TSS busy and refuses a busy one; LLDT, LTR, LGDT
-; and LIDT are #GP(0) in ring 3 while SLDT, STR, SGDT and SIDT are not.
+; selectors with TI = 1 then use it; after a null LLDT, LDT selectors are #GP and LAR finds
+; nothing; LLDT of a non-LDT descriptor is #GP(selector); LTR marks the TSS busy and refuses a
+; busy one; LLDT, LTR, LGDT and LIDT are #GP(0) in ring 3 while SLDT, STR, SGDT and SIDT are not.
 ; tern-boot: kernel
 ; tern-expect: table registers ok
 %include "guest.inc"
@@ -39,6 +39,14 @@ test_main:
     mov ax, LDT_DATA
 .i4: mov gs, ax
 .a4: check_exc 13, LDT_DATA, LIN(.i4), 4
+    mov dword [8], 0x0000FFFF       ; a data descriptor where a stale LDT base of 0 would look
+    mov dword [12], 0x00CF9200
+    mov ecx, LDT_DATA
+    lar ebx, ecx                    ; no LDT: ZF = 0
+    pushfd
+    pop eax
+    and eax, 1 << 6
+    check eax, 0, 16
 
     ; LTR.
     make_tss TSS2, 0, 0
