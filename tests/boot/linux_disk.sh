@@ -20,7 +20,7 @@ out=$GUEST_CACHE/linux-disk
 kGrubModules=/usr/lib/grub/i386-pc
 kImageMiB=32
 kPartitionStart=2048 # sectors: 1 MiB, the usual alignment; GRUB's core.img lives before it
-need_tools apt-get dpkg-deb mke2fs sfdisk grub-mkimage sha256sum
+need_tools apt-get dpkg-deb mke2fs debugfs sfdisk grub-mkimage sha256sum
 [ -f "$kGrubModules/boot.img" ] || die "GRUB's i386-pc modules are missing (install grub-pc-bin)"
 
 "$BOOT_SCRIPTS/linux.sh" "$GUEST_CACHE"
@@ -63,6 +63,11 @@ printf 'label: dos\nlabel-id: 0x7465726e\nstart=%d, type=83, bootable\n' $kParti
 mke2fs -q -F -t ext2 -L tern-root -U 7465726e-0000-4000-8000-000000000001 \
   -E offset=$((kPartitionStart * 512)),hash_seed=7465726e-0000-4000-8000-000000000002,root_owner=0:0 \
   -d "$root" "$img" $(((kImageMiB * 1024) - kPartitionStart / 2))k
+# mke2fs -d copies each file's change time (ctime), which touch cannot set: fix it for
+# reproducible images.
+(cd "$root" && find . | sed "s|^\.|set_inode_field |; s|\$| ctime @$SOURCE_DATE_EPOCH|") >"$work/ctime.cmds"
+debugfs -w -f "$work/ctime.cmds" "$img?offset=$((kPartitionStart * 512))" >/dev/null 2>"$work/debugfs.log" \
+  || { cat "$work/debugfs.log" >&2; die "debugfs failed"; }
 
 # GRUB: core.img finds its modules embedded and its grub.cfg on (hd0,msdos1).
 grub-mkimage -O i386-pc -d "$kGrubModules" -o "$work/core.img" -p "(hd0,msdos1)/boot/grub" \

@@ -43,7 +43,7 @@ find "$work" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 xorriso -as mkisofs -quiet -o "$out/linux.iso" -V TERN_LINUX -R \
   -isohybrid-mbr "$isolinux/usr/lib/ISOLINUX/isohdpfx.bin" \
   -b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
-  "$work" 2>"$work/xorriso.log" || { cat "$work/xorriso.log" >&2; die "xorriso failed"; }
+  "$work" 2>"$GUEST_CACHE/work/xorriso.log" || { cat "$GUEST_CACHE/work/xorriso.log" >&2; die "xorriso failed"; }
 printf '%s\n' "$key" >"$out/versions.txt"
-rm -rf "$work"
+rm -rf "$work" "$GUEST_CACHE/work/xorriso.log"
 printf '%s\n' "$key" >"$out/.stamp"
