@@ -16,7 +16,7 @@ bool spec_needs_modrm(Spec s) {
     case Spec::Eb: case Spec::Ew: case Spec::Ed: case Spec::Ev:
     case Spec::M: case Spec::Mb: case Spec::Mw: case Spec::Md: case Spec::Mq: case Spec::Mt:
     case Spec::Mv: case Spec::Mp: case Spec::Ma: case Spec::Ms: case Spec::Menv: case Spec::Mstate:
-    case Spec::Mfx: case Spec::Rd: case Spec::Gb: case Spec::Gw: case Spec::Gd: case Spec::Gv:
+    case Spec::Mfx: case Spec::Rd: case Spec::RvMw: case Spec::Gb: case Spec::Gw: case Spec::Gd: case Spec::Gv:
     case Spec::Sw: case Spec::Cd: case Spec::Dd: case Spec::Pq: case Spec::Qq: case Spec::Qd:
     case Spec::Nq: case Spec::STi:
       return true;
@@ -114,8 +114,9 @@ bool decode_memory(Reader& in, DecodedInsn& d) {
   bool stack_default = false;
   unsigned disp_size = 0;
   if (d.asize == 2) {
-    static constexpr u8 kBase[8] = {kEbx, kEbx, kEbp, kEbp, kNoReg, kNoReg, kEbp, kEbx};
-    static constexpr u8 kIndex[8] = {kEsi, kEdi, kEsi, kEdi, kEsi, kEdi, kNoReg, kNoReg};
+    // [BX+SI] [BX+DI] [BP+SI] [BP+DI] [SI] [DI] [BP] [BX] (Intel SDM Vol. 2 Table 2-1).
+    static constexpr u8 kBase[8] = {kEbx, kEbx, kEbp, kEbp, kEsi, kEdi, kEbp, kEbx};
+    static constexpr u8 kIndex[8] = {kEsi, kEdi, kEsi, kEdi, kNoReg, kNoReg, kNoReg, kNoReg};
     d.ea_base = kBase[rm];
     d.ea_index = kIndex[rm];
     if (mod == 0 && rm == 6) {
@@ -197,6 +198,7 @@ bool decode_operand(Reader& in, Spec s, u8 opcode, DecodedInsn& d, Operand& o, b
       o = {OperandKind::kMem, memory_size(s, d.osize), 0};
       break;
     case Spec::Rd: o = {OperandKind::kReg, 4, rm}; break;
+    case Spec::RvMw: o = is_reg ? Operand{OperandKind::kReg, d.osize, rm} : Operand{OperandKind::kMem, 2, 0}; break;
     case Spec::Gb: o = {OperandKind::kReg, 1, reg}; break;
     case Spec::Gw: o = {OperandKind::kReg, 2, reg}; break;
     case Spec::Gd: o = {OperandKind::kReg, 4, reg}; break;
@@ -229,6 +231,12 @@ bool decode_operand(Reader& in, Spec s, u8 opcode, DecodedInsn& d, Operand& o, b
     case Spec::eAX: o = {OperandKind::kReg, d.osize, kEax}; break;
     case Spec::CL: o = {OperandKind::kReg, 1, kEcx}; break;
     case Spec::DX: o = {OperandKind::kReg, 2, kEdx}; break;
+    case Spec::ES: o = {OperandKind::kSreg, 2, kEs}; break;
+    case Spec::CS: o = {OperandKind::kSreg, 2, kCs}; break;
+    case Spec::SS: o = {OperandKind::kSreg, 2, kSs}; break;
+    case Spec::DS: o = {OperandKind::kSreg, 2, kDs}; break;
+    case Spec::FS: o = {OperandKind::kSreg, 2, kFs}; break;
+    case Spec::GS: o = {OperandKind::kSreg, 2, kGs}; break;
     case Spec::Zb: o = {OperandKind::kReg, 1, static_cast<u8>(opcode & 7)}; break;
     case Spec::Zv: o = {OperandKind::kReg, d.osize, static_cast<u8>(opcode & 7)}; break;
     case Spec::Zd: o = {OperandKind::kReg, 4, static_cast<u8>(opcode & 7)}; break;
@@ -253,6 +261,25 @@ const OpcodeRow* select_row(const Slot& slot, const DecodedInsn& d, bool have_mo
   for (const OpcodeRow* c : slot.all)
     if (c->reg == d.modrm_reg() && (c->rm < 0 || c->rm == d.modrm_rm()) && !(c->flags & kModMem)) return c;
   return nullptr;
+}
+
+bool is_mmx_spec(Spec s) { return s == Spec::Pq || s == Spec::Qq || s == Spec::Qd || s == Spec::Nq; }
+
+// Operand combinations a row admits but the P6 rejects with #UD.
+bool defined_form(const OpcodeRow& row, const DecodedInsn& d, bool sse_prefix) {
+  // LOCK is only defined for lockable operations with a memory destination.
+  if (d.lock && !((row.flags & kLockable) && d.ops[0].kind == OperandKind::kMem)) return false;
+  for (const Operand& o : d.ops) {
+    if (o.kind == OperandKind::kSreg && o.reg >= kSegCount) return false;
+    // CR1 and CR5-CR7 do not exist (Intel SDM Vol. 2 "MOV—Move to/from Control Registers").
+    if (o.kind == OperandKind::kCreg && (o.reg == 1 || o.reg >= 5)) return false;
+  }
+  // MOV CS, r/m is #UD (Intel SDM Vol. 2 "MOV": loading CS with MOV is invalid).
+  if (row.op == Op::kMovToSreg && d.ops[0].reg == kCs) return false;
+  // 66, F2 or F3 in front of an MMX instruction select the SSE2/SSE3 forms of later processors;
+  // on the P6 they are reserved (Intel SDM Vol. 3 §12.3 on prefixes with MMX instructions).
+  if (sse_prefix && (is_mmx_spec(row.a) || is_mmx_spec(row.b))) return false;
+  return true;
 }
 
 bool row_uses_memory_form(const OpcodeRow& r) {
@@ -316,10 +343,7 @@ DecodeStatus decode(const u8* bytes, unsigned avail, bool code32, DecodedInsn& d
     const Spec specs[3] = {row->a, row->b, row->c};
     for (int i = 0; i < 3; ++i)
       if (!decode_operand(in, specs[i], b, d, d.ops[i], have_imm)) return in.status();
-    // LOCK is only defined for lockable operations with a memory destination.
-    if (d.lock && !((row->flags & kLockable) && d.ops[0].kind == OperandKind::kMem)) d.op = Op::kUd;
-    if (d.ops[0].kind == OperandKind::kSreg && d.ops[0].reg >= kSegCount) d.op = Op::kUd;
-    if (d.ops[1].kind == OperandKind::kSreg && d.ops[1].reg >= kSegCount) d.op = Op::kUd;
+    if (!defined_form(*row, d, opsize_prefix || d.rep != kRepNone)) d.op = Op::kUd;
   }
   if (seg_override >= 0) d.seg = static_cast<u8>(seg_override);
   d.len = static_cast<u8>(in.pos());

@@ -19,12 +19,16 @@ enum class Spec : u8 {
   M, Mb, Mw, Md, Mq, Mt, Mv, Mp, Ma, Ms, Menv, Mstate, Mfx,
   // ModRM r/m, register only (MOV to/from CRn/DRn take the register form whatever mod says).
   Rd,
+  // ModRM r/m: a register of the operand size, or a 16-bit memory word (SLDT STR SMSW, MOV from
+  // a segment register, the source of LAR LSL).
+  RvMw,
   // ModRM reg field.
   Gb, Gw, Gd, Gv, Sw, Cd, Dd,
   // Immediates and branch targets.
   Ib, Iw, Iz, Ibs, Jb, Jz, Ap, Ob, Ov, One,
   // Fixed registers.
   AL, eAX, CL, DX,
+  ES, CS, SS, DS, FS, GS,
   // Register in opcode bits 2:0.
   Zb, Zv, Zd,
   // MMX: P reg field, Q r/m register or memory, N r/m register only.

@@ -56,20 +56,14 @@ void op_salc(Cpu& cpu, const DecodedInsn&) { cpu.set_reg(kEax, 1, cpu.cf() ? 0xF
 void op_nop(Cpu&, const DecodedInsn&) {}
 
 void op_mov_to_sreg(Cpu& cpu, const DecodedInsn& d) {
-  const u8 sreg = d.ops[0].reg;
-  if (sreg == kCs) cpu.raise(kUD);
+  const u8 sreg = d.ops[0].reg;  // never CS: the decoder makes MOV CS, r/m #UD
   cpu.load_segment(sreg, static_cast<u16>(cpu.read_op(d, 1)));
   if (sreg == kSs) cpu.inhibit_interrupts();
 }
 
-void op_mov_from_sreg(Cpu& cpu, const DecodedInsn& d) {
-  const u16 selector = cpu.seg[d.ops[1].reg].selector;
-  // A memory destination is always 16 bits; a 32-bit register gets the selector zero-extended.
-  if (d.ops[0].kind == OperandKind::kMem)
-    cpu.write(d.seg, cpu.effective_address(d), 2, selector);
-  else
-    cpu.set_reg(d.ops[0].reg, d.osize, selector);
-}
+// The decoder gives a memory destination 16 bits and a register destination the operand size
+// (the selector zero-extended), as the P6 stores them.
+void op_mov_from_sreg(Cpu& cpu, const DecodedInsn& d) { cpu.write_op(d, 0, cpu.seg[d.ops[1].reg].selector); }
 
 void op_load_far_pointer(Cpu& cpu, const DecodedInsn& d) {
   u8 sreg;

@@ -4,31 +4,6 @@
 
 namespace tern {
 
-namespace {
-
-u8 pushed_segment(u8 opcode) {
-  switch (opcode) {
-    case 0x06: return kEs;
-    case 0x0E: return kCs;
-    case 0x16: return kSs;
-    case 0x1E: return kDs;
-    case 0xA0: return kFs;
-    default: return kGs;
-  }
-}
-
-u8 popped_segment(u8 opcode) {
-  switch (opcode) {
-    case 0x07: return kEs;
-    case 0x17: return kSs;
-    case 0x1F: return kDs;
-    case 0xA1: return kFs;
-    default: return kGs;
-  }
-}
-
-}  // namespace
-
 void op_push(Cpu& cpu, const DecodedInsn& d) { cpu.push(d.osize, cpu.read_op(d, 0)); }
 
 void op_pop(Cpu& cpu, const DecodedInsn& d) {
@@ -51,12 +26,12 @@ void op_pop(Cpu& cpu, const DecodedInsn& d) {
 void op_push_sreg(Cpu& cpu, const DecodedInsn& d) {
   // With a 32-bit operand size the slot is 4 bytes but only the selector's 16 bits are written.
   const u32 new_sp = (cpu.esp_value() - d.osize) & cpu.sp_mask();
-  cpu.write(kSs, new_sp, 2, cpu.seg[pushed_segment(d.opcode)].selector);
+  cpu.write(kSs, new_sp, 2, cpu.seg[d.ops[0].reg].selector);
   cpu.set_esp(new_sp);
 }
 
 void op_pop_sreg(Cpu& cpu, const DecodedInsn& d) {
-  const u8 sreg = popped_segment(d.opcode);
+  const u8 sreg = d.ops[0].reg;
   const u16 selector = static_cast<u16>(cpu.stack_read(0, 2));
   cpu.load_segment(sreg, selector);
   cpu.set_esp(cpu.esp_value() + d.osize);
