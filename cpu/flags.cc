@@ -1,5 +1,18 @@
 // Lazy arithmetic flags: instructions record operands and result; the six arithmetic flags are
 // computed only when something reads them (Jcc, PUSHF, ADC, ...).
+//
+// The undefined-flag model. Where the Intel SDM calls a flag undefined, tern follows one model:
+// the P6 core (Pentium Pro, Pentium II and their successors), as tabulated by sandpile.org
+// ("rFLAGS", "undefined integer FLAGS behavior", P6 column). On that core most undefined flags
+// are simply left unchanged:
+// - AND OR XOR TEST: AF cleared (FlagOp::kLogic).
+// - MUL IMUL: SF ZF AF PF unchanged; DIV IDIV: all six unchanged (ops/muldiv.cc).
+// - Shifts and rotates: AF unchanged after a non-zero count, OF unchanged unless the masked
+//   count is 1 (ops/shift.cc, which also documents the CF and SHLD/SHRD corner cases).
+// - BT BTS BTR BTC: OF SF AF PF unchanged; BSF BSR: all but ZF unchanged, and the destination
+//   unchanged for a zero source (ops/bit.cc).
+// - DAA DAS AAA AAS AAM AAD: see ops/bcd.cc.
+// tests/unit/test_cpu_ops.cc compares these flags with the host CPU when it is an Intel one.
 #include <bit>
 
 #include "cpu/cpu.h"

@@ -14,8 +14,15 @@ void op_xchg(Cpu& cpu, const DecodedInsn& d) {
 void op_xadd(Cpu& cpu, const DecodedInsn& d) {
   const u32 a = cpu.read_op(d, 0);
   const u32 b = cpu.read_op(d, 1);
-  cpu.write_op(d, 0, a + b);
-  cpu.write_op(d, 1, a);
+  // TEMP = SRC + DEST; SRC = DEST; DEST = TEMP (Intel SDM "XADD"): with one register as both
+  // operands the sum wins. A memory destination is written first, so a fault changes nothing.
+  if (d.ops[0].kind == OperandKind::kMem) {
+    cpu.write_op(d, 0, a + b);
+    cpu.write_op(d, 1, a);
+  } else {
+    cpu.write_op(d, 1, a);
+    cpu.write_op(d, 0, a + b);
+  }
   cpu.set_lazy(FlagOp::kAdd, d.ops[0].size, a, b, a + b);
 }
 

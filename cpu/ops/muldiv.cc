@@ -1,5 +1,9 @@
-// MUL IMUL DIV IDIV. CF and OF report whether the upper half of the product is significant; the
-// other arithmetic flags are undefined by the SDM and follow the result's low half here.
+// MUL IMUL DIV IDIV.
+//
+// Undefined flags follow the P6 core (the model of cpu/flags.cc; sandpile.org "rFLAGS",
+// "undefined integer FLAGS behavior", P6 column): MUL and IMUL set CF and OF, which report whether
+// the upper half of the product is significant, and leave SF ZF AF PF unchanged; DIV and IDIV
+// leave all six arithmetic flags unchanged.
 #include "base/bits.h"
 #include "cpu/cpu.h"
 #include "cpu/ops/handlers.h"
@@ -8,8 +12,7 @@ namespace tern {
 
 namespace {
 
-void set_product_flags(Cpu& cpu, u8 size, u32 low, bool overflow) {
-  cpu.set_lazy(FlagOp::kLogic, size, 0, 0, low);
+void set_product_flags(Cpu& cpu, bool overflow) {
   u32 f = cpu.arith_flags() & ~(fl::CF | fl::OF);
   if (overflow) f |= fl::CF | fl::OF;
   cpu.set_arith(f);
@@ -36,14 +39,14 @@ void op_mul(Cpu& cpu, const DecodedInsn& d) {
   const u8 size = d.ops[0].size;
   const u64 product = u64{cpu.read_op(d, 0)} * cpu.reg(kEax, size);
   write_double(cpu, size, product);
-  set_product_flags(cpu, size, static_cast<u32>(product), (product >> (8 * size)) != 0);
+  set_product_flags(cpu, (product >> (8 * size)) != 0);
 }
 
 void op_imul(Cpu& cpu, const DecodedInsn& d) {
   const u8 size = d.ops[0].size;
   const i64 product = sign_extend(cpu.read_op(d, 0), 8 * size) * sign_extend(cpu.reg(kEax, size), 8 * size);
   write_double(cpu, size, static_cast<u64>(product));
-  set_product_flags(cpu, size, static_cast<u32>(product), sign_extend(static_cast<u64>(product), 8 * size) != product);
+  set_product_flags(cpu, sign_extend(static_cast<u64>(product), 8 * size) != product);
 }
 
 // IMUL r, r/m and IMUL r, r/m, imm.
@@ -53,7 +56,7 @@ void op_imul2(Cpu& cpu, const DecodedInsn& d) {
   const i64 b = sign_extend(d.ops[2].kind == OperandKind::kImm ? d.imm : cpu.read_op(d, 1), 8 * size);
   const i64 product = a * b;
   cpu.write_op(d, 0, static_cast<u32>(product));
-  set_product_flags(cpu, size, static_cast<u32>(product), sign_extend(static_cast<u64>(product), 8 * size) != product);
+  set_product_flags(cpu, sign_extend(static_cast<u64>(product), 8 * size) != product);
 }
 
 void op_div(Cpu& cpu, const DecodedInsn& d) {

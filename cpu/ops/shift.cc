@@ -1,6 +1,16 @@
-// ROL ROR RCL RCR SHL SHR SAR SHLD SHRD. Flags are computed eagerly here: shifts are rarer than
-// ALU operations and their flag rules depend on the count (Intel SDM "SAL/SAR/SHL/SHR").
-// A masked count of zero changes nothing, flags included.
+// ROL ROR RCL RCR SHL SHR SAR SHLD SHRD. Flags are computed eagerly here: their rules depend on
+// the count (Intel SDM Vol. 2 "RCL/RCR/ROL/ROR", "SAL/SAR/SHL/SHR", "SHLD", "SHRD").
+//
+// The count is masked to 5 bits; a masked count of zero changes nothing, flags included.
+//
+// Undefined flags follow the P6 core (the model of cpu/flags.cc; sandpile.org "rFLAGS",
+// "undefined integer FLAGS behavior", P6 column), which leaves them unchanged:
+// - AF after any shift (SHL SHR SAR SHLD SHRD) with a non-zero count: unchanged;
+// - OF after any shift or rotate whose masked count is not 1: unchanged;
+// - CF of SHL/SHR with a count of at least the operand size: the last bit shifted out of the
+//   zero-extended operand (0 beyond size + 1), which is what the shift computes;
+// - 16-bit SHLD/SHRD with counts 17..31 (result and flags undefined): the operand is shifted as
+//   the 48-bit string dst:src:dst, Intel's behaviour, and flags follow that result.
 #include <bit>
 
 #include "cpu/cpu.h"
@@ -11,146 +21,139 @@ namespace tern {
 namespace {
 
 u32 mask_of(u8 size) { return size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1; }
-u32 parity(u32 v) { return (std::popcount(v & 0xFF) & 1) ? 0 : fl::PF; }
+u32 msb(u32 v, u8 size) { return (v >> (8 * size - 1)) & 1; }
+
 u32 szp(u32 res, u8 size) {
-  u32 f = parity(res);
+  u32 f = (std::popcount(res & 0xFF) & 1) ? 0 : fl::PF;
   if ((res & mask_of(size)) == 0) f |= fl::ZF;
-  if (res & (1u << (8 * size - 1))) f |= fl::SF;
+  if (msb(res, size)) f |= fl::SF;
   return f;
 }
 
-u32 shift_count(Cpu& cpu, const DecodedInsn& d) { return cpu.read_op(d, 1) & 0x1F; }
+u32 masked_count(Cpu& cpu, const DecodedInsn& d, int i) { return cpu.read_op(d, i) & 0x1F; }
 
-// Replaces CF and OF, keeps the other flags.
-void set_cf_of(Cpu& cpu, bool cf, bool of) {
-  u32 f = cpu.arith_flags() & ~(fl::CF | fl::OF);
+// Stores a shift result: SF ZF PF from it, CF as given, OF only for a count of 1; AF and any
+// other OF keep their values (P6 model).
+void finish_shift(Cpu& cpu, const DecodedInsn& d, u32 r, bool cf, bool of, u32 count) {
+  const u8 size = d.ops[0].size;
+  cpu.write_op(d, 0, r);
+  u32 f = cpu.arith_flags() & (count == 1 ? fl::AF : fl::AF | fl::OF);
+  f |= szp(r, size) | (cf ? fl::CF : 0);
+  if (count == 1 && of) f |= fl::OF;
+  cpu.set_arith(f);
+}
+
+// Stores a rotate result: only CF, and OF for a count of 1, change.
+void finish_rotate(Cpu& cpu, const DecodedInsn& d, u32 r, bool cf, bool of, u32 count) {
+  cpu.write_op(d, 0, r);
+  u32 f = cpu.arith_flags() & ~(count == 1 ? fl::CF | fl::OF : fl::CF);
   if (cf) f |= fl::CF;
-  if (of) f |= fl::OF;
+  if (count == 1 && of) f |= fl::OF;
   cpu.set_arith(f);
 }
 
 }  // namespace
 
 void op_rol(Cpu& cpu, const DecodedInsn& d) {
-  const u8 size = d.ops[0].size, bits = 8 * size;
-  const u32 count = shift_count(cpu, d);
+  const u32 count = masked_count(cpu, d, 1);
   if (count == 0) return;
+  const u8 size = d.ops[0].size, bits = 8 * size;
   const u32 v = cpu.read_op(d, 0) & mask_of(size);
   const u32 n = count % bits;
   const u32 r = n ? ((v << n) | (v >> (bits - n))) & mask_of(size) : v;
-  cpu.write_op(d, 0, r);
   const bool cf = r & 1;
-  set_cf_of(cpu, cf, ((r >> (bits - 1)) & 1) ^ cf);
+  finish_rotate(cpu, d, r, cf, msb(r, size) ^ cf, count);
 }
 
 void op_ror(Cpu& cpu, const DecodedInsn& d) {
-  const u8 size = d.ops[0].size, bits = 8 * size;
-  const u32 count = shift_count(cpu, d);
+  const u32 count = masked_count(cpu, d, 1);
   if (count == 0) return;
+  const u8 size = d.ops[0].size, bits = 8 * size;
   const u32 v = cpu.read_op(d, 0) & mask_of(size);
   const u32 n = count % bits;
   const u32 r = n ? ((v >> n) | (v << (bits - n))) & mask_of(size) : v;
-  cpu.write_op(d, 0, r);
-  const bool msb = (r >> (bits - 1)) & 1, next = (r >> (bits - 2)) & 1;
-  set_cf_of(cpu, msb, msb ^ next);
+  finish_rotate(cpu, d, r, msb(r, size), msb(r, size) ^ ((r >> (bits - 2)) & 1), count);
 }
 
+// RCL/RCR rotate the (size + 1)-bit value CF:operand; 8- and 16-bit counts are taken modulo 9
+// and 17, and a count that is then zero leaves CF as it was.
 void op_rcl(Cpu& cpu, const DecodedInsn& d) {
+  const u32 count = masked_count(cpu, d, 1);
   const u8 size = d.ops[0].size, bits = 8 * size;
-  const u32 count = shift_count(cpu, d) % (bits + 1);
-  if (count == 0) return;
-  u64 v = (cpu.read_op(d, 0) & mask_of(size)) | (u64{cpu.cf()} << bits);  // bits+1 wide
-  for (u32 i = 0; i < count; ++i) v = ((v << 1) | (v >> bits)) & ((u64{1} << (bits + 1)) - 1);
-  const u32 r = static_cast<u32>(v) & mask_of(size);
-  const bool cf = (v >> bits) & 1;
-  cpu.write_op(d, 0, r);
-  set_cf_of(cpu, cf, ((r >> (bits - 1)) & 1) ^ cf);
+  const u32 n = count % (bits + 1);
+  if (n == 0) return;
+  const u64 wide_mask = (u64{1} << (bits + 1)) - 1;
+  const u64 v = (cpu.read_op(d, 0) & mask_of(size)) | (u64{cpu.cf()} << bits);
+  const u64 rotated = ((v << n) | (v >> (bits + 1 - n))) & wide_mask;
+  const u32 r = static_cast<u32>(rotated) & mask_of(size);
+  const bool cf = (rotated >> bits) & 1;
+  finish_rotate(cpu, d, r, cf, msb(r, size) ^ cf, count);
 }
 
 void op_rcr(Cpu& cpu, const DecodedInsn& d) {
+  const u32 count = masked_count(cpu, d, 1);
   const u8 size = d.ops[0].size, bits = 8 * size;
-  const u32 count = shift_count(cpu, d) % (bits + 1);
-  if (count == 0) return;
-  const u32 orig = cpu.read_op(d, 0) & mask_of(size);
-  const bool old_cf = cpu.cf();
-  u64 v = orig | (u64{old_cf} << bits);
-  for (u32 i = 0; i < count; ++i) v = ((v >> 1) | ((v & 1) << bits)) & ((u64{1} << (bits + 1)) - 1);
-  const u32 r = static_cast<u32>(v) & mask_of(size);
-  const bool cf = (v >> bits) & 1;
-  cpu.write_op(d, 0, r);
-  const bool msb = (r >> (bits - 1)) & 1, next = (r >> (bits - 2)) & 1;
-  set_cf_of(cpu, cf, msb ^ next);
+  const u32 n = count % (bits + 1);
+  if (n == 0) return;
+  const u64 wide_mask = (u64{1} << (bits + 1)) - 1;
+  const u64 v = (cpu.read_op(d, 0) & mask_of(size)) | (u64{cpu.cf()} << bits);
+  const u64 rotated = ((v >> n) | (v << (bits + 1 - n))) & wide_mask;
+  const u32 r = static_cast<u32>(rotated) & mask_of(size);
+  const bool cf = (rotated >> bits) & 1;
+  finish_rotate(cpu, d, r, cf, msb(r, size) ^ ((r >> (bits - 2)) & 1), count);
 }
 
 void op_shl(Cpu& cpu, const DecodedInsn& d) {
-  const u8 size = d.ops[0].size, bits = 8 * size;
-  const u32 count = shift_count(cpu, d);
+  const u32 count = masked_count(cpu, d, 1);
   if (count == 0) return;
-  const u32 v = cpu.read_op(d, 0) & mask_of(size);
-  const u64 wide = u64{v} << count;
+  const u8 size = d.ops[0].size, bits = 8 * size;
+  const u64 wide = u64{cpu.read_op(d, 0) & mask_of(size)} << count;
   const u32 r = static_cast<u32>(wide) & mask_of(size);
   const bool cf = (wide >> bits) & 1;
-  cpu.write_op(d, 0, r);
-  u32 f = szp(r, size);
-  if (cf) f |= fl::CF;
-  if (((r >> (bits - 1)) & 1) ^ cf) f |= fl::OF;
-  cpu.set_arith(f);
+  finish_shift(cpu, d, r, cf, msb(r, size) ^ cf, count);
 }
 
 void op_shr(Cpu& cpu, const DecodedInsn& d) {
-  const u8 size = d.ops[0].size, bits = 8 * size;
-  const u32 count = shift_count(cpu, d);
+  const u32 count = masked_count(cpu, d, 1);
   if (count == 0) return;
+  const u8 size = d.ops[0].size;
   const u32 v = cpu.read_op(d, 0) & mask_of(size);
   const u32 r = static_cast<u32>(u64{v} >> count);
-  const bool cf = (u64{v} >> (count - 1)) & 1;
-  cpu.write_op(d, 0, r);
-  u32 f = szp(r, size);
-  if (cf) f |= fl::CF;
-  if ((v >> (bits - 1)) & 1) f |= fl::OF;
-  cpu.set_arith(f);
+  finish_shift(cpu, d, r, (u64{v} >> (count - 1)) & 1, msb(v, size), count);
 }
 
 void op_sar(Cpu& cpu, const DecodedInsn& d) {
-  const u8 size = d.ops[0].size, bits = 8 * size;
-  const u32 count = shift_count(cpu, d);
+  const u32 count = masked_count(cpu, d, 1);
   if (count == 0) return;
-  const i64 v = static_cast<i64>(static_cast<i32>((cpu.read_op(d, 0) & mask_of(size)) << (32 - bits)) >> (32 - bits));
+  const u8 size = d.ops[0].size, bits = 8 * size;
+  const i64 v = static_cast<i32>((cpu.read_op(d, 0) & mask_of(size)) << (32 - bits)) >> (32 - bits);
   const u32 r = static_cast<u32>(v >> count) & mask_of(size);
-  const bool cf = (v >> (count - 1)) & 1;
-  cpu.write_op(d, 0, r);
-  u32 f = szp(r, size);
-  if (cf) f |= fl::CF;
-  cpu.set_arith(f);
+  finish_shift(cpu, d, r, (v >> (count - 1)) & 1, false, count);
 }
 
 namespace {
 
-// SHLD/SHRD: dst shifted with bits from src filling in.
+// SHLD/SHRD: the destination shifted with bits of the source filling in. A 16-bit operand is
+// shifted within the 48-bit string dst:src:dst, so counts above 16 behave as on Intel processors.
 void double_shift(Cpu& cpu, const DecodedInsn& d, bool left) {
-  const u8 size = d.ops[0].size, bits = 8 * size;
-  const u32 count = (d.ops[2].kind == OperandKind::kImm ? d.imm : cpu.gpr[kEcx]) & 0x1F;
+  const u32 count = masked_count(cpu, d, 2);
   if (count == 0) return;
+  const u8 size = d.ops[0].size;
   const u64 dst = cpu.read_op(d, 0) & mask_of(size);
   const u64 src = cpu.read_op(d, 1) & mask_of(size);
+  const u64 wide = size == 4 ? (left ? (dst << 32) | src : (src << 32) | dst) : (dst << 32) | (src << 16) | dst;
   u32 r;
   bool cf;
   if (left) {
-    // dst:src (and src again for 16-bit counts above 16, as Intel processors do).
-    const u64 wide = size == 4 ? (dst << 32) | src : (dst << 32) | (src << 16) | dst;
-    const u64 shifted = wide << count;
-    r = static_cast<u32>(shifted >> 32) & mask_of(size);
-    cf = (wide >> (64 - count)) & 1;
+    // The result is the window [32 - count, 32 - count + size bits) of `wide`; the last bit out is
+    // the one just above it.
+    r = static_cast<u32>((wide << count) >> 32) & mask_of(size);
+    cf = (wide >> (32 + 8 * size - count)) & 1;
   } else {
-    const u64 wide = size == 4 ? (src << 32) | dst : (dst << 32) | (src << 16) | dst;
     r = static_cast<u32>(wide >> count) & mask_of(size);
     cf = (wide >> (count - 1)) & 1;
   }
-  cpu.write_op(d, 0, r);
-  u32 f = szp(r, size);
-  if (cf) f |= fl::CF;
-  if (((r ^ dst) >> (bits - 1)) & 1) f |= fl::OF;
-  cpu.set_arith(f);
+  finish_shift(cpu, d, r, cf, msb(r ^ static_cast<u32>(dst), size), count);
 }
 
 }  // namespace
