@@ -114,6 +114,7 @@ Reduced reduce(const Parts& p) {
 // Rounds a transcendental result whose exact value has bits beyond the 128 computed: the
 // sticky bit makes the rounding and PE see them (sin(2^-64) is not 2^-64).
 Float80 round_inexact(Ctx& ctx, Wide w) {
+  if (w.is_zero()) return zero(w.sign);
   w.sig |= 1;
   return round_wide(ctx, w);
 }

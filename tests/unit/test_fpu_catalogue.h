@@ -4,6 +4,7 @@
 // splitmix64 from a seed, so every host generates the same cases.
 #pragma once
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,7 @@ class Rng {
 };
 
 // What the memory operand holds before the instruction.
-enum class Mem : u8 { kNone, kF32, kF64, kF80, kI16, kI32, kI64, kBcd, kControlWord, kStore };
+enum class Mem : u8 { kNone, kF32, kF64, kF80, kI16, kI32, kI64, kBcd, kControlWord, kStore, kMmx, kShiftCount };
 // Input restrictions where the SDM leaves results undefined.
 enum class Domain : u8 { kAny, kUnit, kLogP1, kTrig };
 
@@ -208,6 +209,17 @@ inline Case make_case(Rng& r, const Form& form) {
       for (int i = 0; i < 9; ++i) c.mem[i] = static_cast<u8>(r.below(10) << 4 | r.below(10));
       c.mem[9] = r.chance(50) ? 0x80 : 0;
       break;
+    case Mem::kMmx: {
+      // Lanes at and around the saturation limits half the time.
+      static const u8 kEdge[] = {0x00, 0x01, 0x7F, 0x80, 0xFF, 0xFE};
+      for (int i = 0; i < 8; ++i) c.mem[i] = r.chance(50) ? kEdge[r.below(6)] : static_cast<u8>(r.next());
+      break;
+    }
+    case Mem::kShiftCount: {
+      const u64 v = r.chance(80) ? r.below(70) : r.next();
+      std::memcpy(c.mem, &v, 8);
+      break;
+    }
     case Mem::kControlWord: {
       const u16 v = static_cast<u16>(r.next());
       std::memcpy(c.mem, &v, 2);
@@ -297,6 +309,41 @@ inline std::vector<Form> catalogue() {
   add("fnstsw_ax", {0xDF, 0xE0});
   add("fnclex", {0xDB, 0xE2});
   add("fninit", {0xDB, 0xE3});
+
+  // MMX: register forms use MM3 <- MM5, memory forms [esi]; the x87 state shows the aliasing.
+  static const u8 kMmx[] = {0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6A, 0x6B, 0x6F, 0x74,
+                            0x75, 0x76, 0xD1, 0xD2, 0xD3, 0xD5, 0xD8, 0xD9, 0xDB, 0xDC, 0xDD, 0xDF, 0xE1, 0xE2,
+                            0xE5, 0xE8, 0xE9, 0xEB, 0xEC, 0xED, 0xEF, 0xF1, 0xF2, 0xF3, 0xF5, 0xF8, 0xF9, 0xFA,
+                            0xFC, 0xFD, 0xFE};
+  for (u8 op : kMmx) {
+    char name[32];
+    std::snprintf(name, sizeof name, "mmx_0f%02x_reg", op);
+    add(name, {0x0F, op, 0xDD});
+    std::snprintf(name, sizeof name, "mmx_0f%02x_mem", op);
+    add(name, {0x0F, op, 0x1E}, Mem::kMmx);
+  }
+  // Shift counts up to 70 in the register forms exercise the "count too large" rules.
+  for (u8 op : {0xD1, 0xD2, 0xD3, 0xE1, 0xE2, 0xF1, 0xF2, 0xF3}) {
+    char name[32];
+    std::snprintf(name, sizeof name, "mmx_0f%02x_count", op);
+    add(name, {0x0F, op, 0x1E}, Mem::kShiftCount);
+  }
+  for (u8 reg : {2, 4, 6})
+    for (u8 op : {0x71, 0x72, 0x73}) {
+      if (op == 0x73 && reg == 4) continue;
+      for (u8 count : {0, 1, 7, 15, 16, 31, 32, 63, 64, 200}) {
+        char name[40];
+        std::snprintf(name, sizeof name, "mmx_0f%02x_%u_imm%u", op, reg, count);
+        add(name, {0x0F, op, static_cast<u8>(0xC3 | reg << 3), count});
+      }
+    }
+  add("movd_mm_eax", {0x0F, 0x6E, 0xD8});
+  add("movd_mm_m32", {0x0F, 0x6E, 0x1E}, Mem::kMmx);
+  add("movd_eax_mm", {0x0F, 0x7E, 0xD8});
+  add("movd_m32_mm", {0x0F, 0x7E, 0x1E}, Mem::kStore);
+  add("movq_m64_mm", {0x0F, 0x7F, 0x1E}, Mem::kStore);
+  add("movq_mm_mm", {0x0F, 0x7F, 0xEB});
+  add("emms", {0x0F, 0x77});
 
   add("f2xm1", {0xD9, 0xF0}, Mem::kNone, Domain::kUnit, true);
   add("fyl2x", {0xD9, 0xF1}, Mem::kNone, Domain::kAny, true);
