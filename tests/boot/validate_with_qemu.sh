@@ -35,17 +35,18 @@ report() {
 
 # serial_run NAME LIMIT MARKER... -- QEMU_ARGS...: boots to power-off with COM1 in a file.
 serial_run() {
-  local name=$1 limit=$2 log=$logs/$1.serial start rc verdict=ok marker note
+  local name=$1 limit=$2 log=$logs/$1.serial rc verdict=ok marker note user sys
   shift 2
   local -a markers=()
   while [ "$1" != -- ]; do markers+=("$1"); shift; done
   shift
-  start=$(now)
   rc=0
-  timeout "$limit" "${kQemu[@]}" -monitor none -serial "file:$log" "$@" </dev/null >"$logs/$name.qemu" 2>&1 \
-    || rc=$?
-  local took
-  took=$(since "$start")
+  local TIMEFORMAT='%R %U %S' took cpu
+  { time timeout "$limit" "${kQemu[@]}" -monitor none -serial "file:$log" "$@" </dev/null \
+      >"$logs/$name.qemu" 2>&1; } 2>"$logs/$name.time" || rc=$?
+  read -r took user sys <"$logs/$name.time"
+  cpu=$(awk "BEGIN { printf \"%.1f\", $user + $sys }")
+  took=$(awk "BEGIN { printf \"%.1f\", $took }")
   for marker in "${markers[@]}"; do
     grep -aq -- "$marker" "$log" || verdict="FAILED: no $marker"
   done
@@ -53,7 +54,7 @@ serial_run() {
   note=$(grep -a -o 'TERN-TIME workload [0-9.]*' "$log" | awk '{print "guest workload " $3 "s"}' || true)
   local up
   up=$(grep -a -o 'TERN-WORKLOAD-DONE at [0-9.]*' "$log" | awk '{print "guest uptime " $3 "s"}' || true)
-  report "$name" "$verdict" "$took" "${note:+$note, }$up"
+  report "$name" "$verdict" "$took" "QEMU CPU ${cpu}s${note:+, $note}${up:+, $up}"
 }
 
 # screen_text DUMP: the 80x25 VGA text screen in a raw dump of 0xB8000 (character, attribute).
