@@ -8,6 +8,7 @@
 
 #include "base/log.h"
 #include "bios/cmos.h"
+#include "bios/fw_cfg_contents.h"
 #include "machine/machine.h"
 
 namespace tern {
@@ -52,6 +53,9 @@ void Machine::build_board() {
   m_pci->set_pirq_sink(m_piix3.get());
   m_pci->set_legacy_ports(m_piix3->reset_control_ports());
 
+  m_fw_cfg = std::make_unique<FwCfg>(m_io, m_mem);
+  setup_fw_cfg();
+
   m_debugcon_out = open_char_backend(m_config.debugcon, "--debugcon");
   m_debugcon = std::make_unique<DebugConsole>(m_io, *m_debugcon_out);
   m_debug_exit = std::make_unique<DebugExit>(m_io, [this](int code) {
@@ -67,6 +71,15 @@ void Machine::setup_cmos() {
   cmos.ram_above_4g = m_mem.high_ram_size();
   cmos.boot_order = m_config.boot_order;
   fill_cmos(*m_rtc, cmos);
+}
+
+void Machine::setup_fw_cfg() {
+  FwCfgSetup setup;
+  setup.ram_bytes = m_mem.ram_size();
+  setup.low_ram = m_mem.low_ram_size();
+  setup.high_ram = m_mem.high_ram_size();
+  setup.acpi.sci_irq = Piix4Acpi::kSciIrq;
+  fill_fw_cfg(*m_fw_cfg, setup);
 }
 
 void Machine::update_a20() {
@@ -94,6 +107,7 @@ void Machine::reset() {
   m_com1->reset();
   m_com2->reset();
   m_pci->reset();
+  m_fw_cfg->reset();
   update_a20();
   boot();
 }

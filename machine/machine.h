@@ -12,6 +12,7 @@
 #include "cpu/cpu.h"
 #include "devices/char_backend.h"
 #include "devices/debug_port.h"
+#include "devices/fw_cfg.h"
 #include "devices/i440fx.h"
 #include "devices/i8042.h"
 #include "devices/pci.h"
@@ -86,6 +87,7 @@ class Machine {
   // board.cc
   void build_board();
   void setup_cmos();
+  void setup_fw_cfg();
   void update_a20();
   // Firmware-free boots: PCI resources as a BIOS would have assigned them.
   void configure_pci_for_direct_boot();
@@ -122,6 +124,8 @@ class Machine {
   std::unique_ptr<Piix4Acpi> m_acpi;
   std::unique_ptr<Vga> m_vga;
   std::unique_ptr<VgaPci> m_vga_pci;
+  // Firmware configuration.
+  std::unique_ptr<FwCfg> m_fw_cfg;
   // Debug ports.
   std::unique_ptr<CharBackend> m_debugcon_out;
   std::unique_ptr<DebugConsole> m_debugcon;
