@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -21,10 +22,12 @@ constexpr u32 kDiskSectorSize = 512;
 constexpr u32 kCdSectorSize = 2048;
 
 // A raw image file: the guest's sectors at their offsets, read and written with pread/pwrite.
+// The media may be larger than the file (a short floppy image): past the file's end it reads
+// as zeros, and writes there extend the file.
 class RawFileImage final : public DiskImage {
  public:
-  RawFileImage(int fd, u64 size, bool read_only, std::string path)
-      : DiskImage(size, read_only), m_fd(fd), m_path(std::move(path)) {}
+  RawFileImage(int fd, u64 size, u64 file_size, bool read_only, std::string path)
+      : DiskImage(size, read_only), m_fd(fd), m_file_size(file_size), m_path(std::move(path)) {}
   ~RawFileImage() override { ::close(m_fd); }  // closing also drops the flock
 
   bool flush() override {
@@ -37,6 +40,11 @@ class RawFileImage final : public DiskImage {
  protected:
   bool do_read(u64 offset, void* dst, size_t count) override {
     u8* p = static_cast<u8*>(dst);
+    if (offset + count > m_file_size) {
+      const size_t in_file = offset >= m_file_size ? 0 : static_cast<size_t>(m_file_size - offset);
+      std::memset(p + in_file, 0, count - in_file);
+      count = in_file;
+    }
     while (count > 0) {
       const ssize_t n = ::pread(m_fd, p, count, static_cast<off_t>(offset));
       if (n < 0 && errno == EINTR) continue;
@@ -58,6 +66,7 @@ class RawFileImage final : public DiskImage {
       offset += static_cast<u64>(n);
       count -= static_cast<size_t>(n);
     }
+    m_file_size = std::max(m_file_size, offset);
     return true;
   }
 
@@ -69,6 +78,7 @@ class RawFileImage final : public DiskImage {
   }
 
   int m_fd;
+  u64 m_file_size;
   std::string m_path;
 };
 
@@ -123,8 +133,9 @@ void check_size(u64 size, MediaKind kind, const std::string& path, const std::st
         fail("{} '{}' is not a CD image: {} bytes is not a whole number of 2048-byte sectors", option, path, size);
       break;
     case MediaKind::kFloppy:
-      if (!floppy_geometry_for_size(size))
-        fail("{} '{}' is not a floppy image: {} bytes matches no floppy format (360K, 720K, 1.2M, 1.44M, 2.88M...)",
+      if (!floppy_geometry_for_image(size))
+        fail("{} '{}' is not a floppy image: {} bytes is neither a floppy format (360K, 720K, 1.2M, 1.44M, 2.88M...) "
+             "nor whole 512-byte sectors up to 2.88M",
              option, path, size);
       break;
   }
@@ -199,7 +210,10 @@ std::unique_ptr<DiskImage> open_disk_image(const std::string& path, MediaKind ki
   }
   if (write_protected) log_warn(LogCat::kFdc, "{} '{}' is not writable: the diskette is write-protected", option, path);
 
-  auto image = std::make_unique<RawFileImage>(fd, static_cast<u64>(end), open_read_only, path);
+  // A short floppy image is the start of a whole diskette.
+  const u64 file_size = static_cast<u64>(end);
+  const u64 media_size = kind == MediaKind::kFloppy ? floppy_geometry_for_image(file_size)->bytes : file_size;
+  auto image = std::make_unique<RawFileImage>(fd, media_size, file_size, open_read_only, path);
   if (snapshot && !guest_read_only) return make_snapshot_overlay(std::move(image));
   return image;
 }

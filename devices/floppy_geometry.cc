@@ -30,4 +30,13 @@ const FloppyGeometry* floppy_geometry_for_size(u64 bytes) {
   return nullptr;
 }
 
+const FloppyGeometry* floppy_geometry_for_image(u64 bytes) {
+  if (const FloppyGeometry* exact = floppy_geometry_for_size(bytes)) return exact;
+  if (bytes == 0 || bytes % 512 != 0) return nullptr;
+  for (u64 size : {u64{1440 * 1024}, u64{2880 * 1024}}) {
+    if (bytes < size) return floppy_geometry_for_size(size);
+  }
+  return nullptr;
+}
+
 }  // namespace tern

@@ -27,4 +27,10 @@ struct FloppyGeometry {
 // The geometry of a floppy image of `bytes` bytes, or null when no known format has that size.
 const FloppyGeometry* floppy_geometry_for_size(u64 bytes);
 
+// The format an image of `bytes` bytes is read as: its own format when its size is one, else a
+// short image (whole sectors, as tools like GRUB's grub-mkrescue write them) is the start of a
+// 1.44M diskette, or of a 2.88M one when larger; null when neither holds it or it is not whole
+// sectors.
+const FloppyGeometry* floppy_geometry_for_image(u64 bytes);
+
 }  // namespace tern

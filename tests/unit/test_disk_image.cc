@@ -161,7 +161,9 @@ TEST_CASE("a snapshot overlay saves and restores the guest's writes", "[disk_ima
 
 TEST_CASE("malformed, truncated and unusable images are refused with one line", "[disk_image]") {
   TempDir dir;
-  CHECK_THAT(error_of([&] { open_disk_image(dir.file("f.img", 1000 * 1024), MediaKind::kFloppy, false, "--fda"); }),
+  CHECK_THAT(error_of([&] { open_disk_image(dir.file("f.img", 3000 * 1024), MediaKind::kFloppy, false, "--fda"); }),
+             Catch::Contains("not a floppy image"));
+  CHECK_THAT(error_of([&] { open_disk_image(dir.file("t.img", 1474560 - 100), MediaKind::kFloppy, false, "--fda"); }),
              Catch::Contains("not a floppy image"));
   CHECK_THAT(error_of([&] { open_disk_image(dir.file("cd.iso", 2048 * 3 + 512), MediaKind::kCdrom, false, "--cdrom"); }),
              Catch::Contains("2048"));
@@ -193,6 +195,30 @@ TEST_CASE("a floppy image the user may not write is a write-protected diskette",
   CHECK(img->read_only());
   u8 sector[512] = {};
   CHECK_FALSE(img->write_sectors(0, 1, 512, sector));
+}
+
+TEST_CASE("a short floppy image is the start of a 1.44M diskette, zeros after its end", "[disk_image]") {
+  TempDir dir;
+  const std::string path = dir.file("grub.img", 1296384, 9);  // grub-rescue-floppy.img's size
+  {
+    auto img = open_disk_image(path, MediaKind::kFloppy, false, "--fda");
+    CHECK(img->size() == 1474560);
+    std::vector<u8> sector(512, 0xEE);
+    REQUIRE(img->read_sectors(2879, 1, 512, sector.data()));
+    CHECK(sector == std::vector<u8>(512, 0));
+    REQUIRE(img->read_sectors(2531, 1, 512, sector.data()));  // the file's last sector
+    CHECK(sector != std::vector<u8>(512, 0));
+    std::vector<u8> data(512, 0x42);
+    REQUIRE(img->write_sectors(2800, 1, 512, data.data()));
+    REQUIRE(img->read_sectors(2800, 1, 512, sector.data()));
+    CHECK(sector == data);
+    // Between the old end and the write: still zeros.
+    REQUIRE(img->read_sectors(2700, 1, 512, sector.data()));
+    CHECK(sector == std::vector<u8>(512, 0));
+  }
+  CHECK(std::filesystem::file_size(path) == 2801 * 512);
+  CHECK(floppy_geometry_for_image(1474560 + 512)->bytes == 2949120);
+  CHECK(floppy_geometry_for_image(2949120 + 512) == nullptr);
 }
 
 TEST_CASE("floppy formats are known by image size", "[disk_image]") {
