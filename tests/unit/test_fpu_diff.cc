@@ -136,7 +136,9 @@ TEST_CASE("x87 results and status words match the host x87 bit for bit", "[fpu][
       if (ok && !same_results && show_inexact)
         std::printf("ONE-ULP %s\n%s\n", describe(form.name, c).c_str(), why.c_str());
       if (!ok && ++t.failures <= 3) std::printf("MISMATCH %s\n%s\n", describe(form.name, c).c_str(), why.c_str());
-      if (out && i < 40) std::fprintf(out, "%s\n", encode(form.name, c, want, form.approximate).c_str());
+      // The immediate-count MMX shifts are many small forms: fewer recorded cases each.
+      const unsigned recorded = form.name.find("_imm") != std::string::npos ? 8 : 40;
+      if (out && i < recorded) std::fprintf(out, "%s\n", encode(form.name, c, want, form.approximate).c_str());
     }
     if (out) std::fclose(out);
   }

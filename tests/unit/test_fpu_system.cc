@@ -220,6 +220,38 @@ TEST_CASE("FNSTENV stores the 32-bit protected-mode environment and masks all ex
   CHECK(rig.cpu().fpu.control == 0x037F);
 }
 
+TEST_CASE("FNSTENV with a 16-bit operand size stores the 14-byte protected-mode layout", "[fpu]") {
+  Rig rig;
+  rig.protected_mode(0);
+  const std::vector<u8> code = {
+      0xDD, 0x05, 0x40, 0x00, 0x02, 0x00,         // fld qword [0x20040]
+      0x66, 0xD9, 0x35, 0x00, 0x00, 0x02, 0x00};  // o16 fnstenv [0x20000]
+  rig.put(Rig::kData + 0x40, 0x3FF0000000000000ull, 8);  // 1.0
+  rig.put(Rig::kData + 14, 0xAAAA, 2);                   // just past the image: untouched
+  CHECK(rig.run(code) == -1);
+  CHECK(rig.get(Rig::kData + 0, 2) == 0x037F);
+  CHECK(rig.get(Rig::kData + 2, 2) == (7u << 11));
+  CHECK(rig.get(Rig::kData + 4, 2) == 0x3FFF);     // R7 valid, the rest empty
+  CHECK(rig.get(Rig::kData + 6, 2) == 0x0000);     // FIP bits 15..0 of 0x10000
+  CHECK(rig.get(Rig::kData + 8, 2) == 0x08);       // FCS
+  CHECK(rig.get(Rig::kData + 10, 2) == 0x0040);    // FDP bits 15..0
+  CHECK(rig.get(Rig::kData + 12, 2) == 0x10);      // FDS
+  CHECK(rig.get(Rig::kData + 14, 2) == 0xAAAA);
+}
+
+TEST_CASE("FLDENV of a 32-bit image restores control, status and which registers are empty", "[fpu]") {
+  Rig rig;
+  rig.protected_mode(0);
+  rig.put(Rig::kData + 0, 0xFFFF0C7F, 4);  // round toward zero
+  rig.put(Rig::kData + 4, 0xFFFF4100, 4);  // C3, C0, TOP 0
+  rig.put(Rig::kData + 8, 0xFFFFFFFC, 4);  // R0 in use (tag 00 although it holds zero)
+  CHECK(rig.run({0xD9, 0x25, 0x00, 0x00, 0x02, 0x00}) == -1);  // fldenv [0x20000]
+  const X87State& s = rig.cpu().fpu;
+  CHECK(s.control == 0x0C7F);
+  CHECK(s.status == 0x4100);
+  CHECK(s.tag == 0xFFFD);  // recomputed from the contents: R0 holds +0
+}
+
 TEST_CASE("FSTENV and FLDENV use the 16-bit real-mode layout in real mode", "[fpu]") {
   Rig rig;
   rig.real_mode(0);
