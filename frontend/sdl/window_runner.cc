@@ -11,7 +11,6 @@
 #include <optional>
 
 #include "base/error.h"
-#include "base/log.h"
 #include "cpu/state.h"
 #include "frontend/host_clock.h"
 #include "frontend/runner.h"
@@ -29,11 +28,15 @@ constexpr u64 kSliceNs = 10'000'000;
 constexpr auto kFrameInterval = std::chrono::milliseconds(16);
 constexpr auto kTitleInterval = std::chrono::seconds(1);
 
-// The board's PS/2 devices as input targets.
+// The board's PS/2 devices as input targets: keys as set 2 bytes (the i8042 translates them to
+// set 1 when the guest asks for it), motion as it comes.
 GuestInput guest_input(Machine& machine) {
-  (void)machine;
-  log(LogCat::kFrontend, LogLevel::kInfo, "no PS/2 controller on this board yet: keyboard and mouse input is dropped");
-  return GuestInput{};
+  GuestInput input;
+  input.key = [&machine](const Ps2Key& key, bool pressed) {
+    for (u8 byte : set2_bytes(key, pressed)) machine.keyboard().key_scancode(byte);
+  };
+  input.mouse = [&machine](int dx, int dy, int dz, u8 buttons) { machine.mouse().move(dx, dy, dz, buttons); };
+  return input;
 }
 
 const char* state_name(Machine& machine, const WindowInput& input) {

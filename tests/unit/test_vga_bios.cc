@@ -9,7 +9,6 @@
 
 #include "bios/firmware.h"
 #include "devices/pci.h"
-#include "devices/vga_pci.h"
 #include "devices/vga_render.h"
 #include "devices/vga_text.h"
 #include "machine/machine.h"
@@ -22,14 +21,11 @@ constexpr u32 kLfbBar = 0xFD000000;  // where SeaBIOS puts it under QEMU
 
 struct VgaBiosRun {
   Machine machine;
-  PciBus bus;
-  VgaPci vga_pci;
 
-  explicit VgaBiosRun(const std::vector<u8>& rom)
-      : machine(config()), bus(machine.io()), vga_pci(machine.vga(), machine.memory(), rom) {
-    bus.attach(2, 0, vga_pci);
-    bus.config_write(2, 0, pci_cfg::kBar0, kLfbBar, 4);
-    bus.config_write(2, 0, pci_cfg::kCommand, pci_cmd::kIo | pci_cmd::kMemory, 2);
+  explicit VgaBiosRun(const std::vector<u8>& rom) : machine(config()) {
+    PciBus& bus = machine.pci();
+    bus.config_write(Machine::kSlotVga, 0, pci_cfg::kBar0, kLfbBar, 4);
+    bus.config_write(Machine::kSlotVga, 0, pci_cfg::kCommand, pci_cmd::kIo | pci_cmd::kMemory, 2);
     PhysMemory& mem = machine.memory();
     mem.set_legacy_shadow(0xC0000, 0x10000, true, true);
     std::memcpy(mem.ram_ptr(0xC0000, rom.size()), rom.data(), rom.size());
@@ -64,7 +60,7 @@ TEST_CASE("vgabios-stdvga.bin drives text, planar, 256-colour and VBE modes") {
     return;
   }
   VgaBiosRun run(read_file(kVgaBiosPath, "VGA BIOS"));
-  CHECK(run.vga_pci.bar_base(0) == kLfbBar);
+  CHECK(run.machine.pci().function(Machine::kSlotVga, 0)->bar_base(0) == kLfbBar);
   CHECK(run.machine.vga().lfb_base() == kLfbBar);
 
   REQUIRE(run.run_to_phase(1));
