@@ -87,7 +87,7 @@ po::options_description make_options() {
     ("headless", po::bool_switch(), "no window: for terminals and CI")
     ("screenshot", po::value<std::string>(), "write the screen as PNG to FILE at the end (or FILE@SECONDS of guest time)")
     ("screenshot-every", po::value<std::string>(), "SECONDS:DIR: a PNG every SECONDS of guest time in DIR")
-    ("dump-text", po::value<std::string>(), "write the text screen as UTF-8 to FILE at the end")
+    ("dump-text", po::value<std::string>(), "write the text screen as UTF-8 to FILE at the end (or FILE@SECONDS of guest time)")
     ("timeout", po::value<double>()->default_value(0), "stop after SECONDS of host time (exit 124); 0: never")
     ("engine", po::value<std::string>()->default_value("auto"), "CPU engine: auto, interp or jit")
     ("clock", po::value<std::string>()->default_value("virtual"), "guest time: virtual (deterministic) or host")
@@ -170,7 +170,7 @@ std::optional<RunOptions> parse_options(int argc, char** argv) {
   r.log = get(vm, "log");
   if (vm.count("screenshot")) parse_screenshot_option(get(vm, "screenshot"), r.screen);
   if (vm.count("screenshot-every")) parse_screenshot_every_option(get(vm, "screenshot-every"), r.screen);
-  r.screen.dump_text = get(vm, "dump-text");
+  if (vm.count("dump-text")) parse_dump_text_option(get(vm, "dump-text"), r.screen);
   return r;
 }
 

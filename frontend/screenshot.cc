@@ -116,11 +116,24 @@ VgaImage read_png(const std::string& path) {
   return image;
 }
 
-void parse_screenshot_option(const std::string& value, ScreenOutputOptions& out) {
+namespace {
+
+// "FILE" or "FILE@SECONDS".
+void parse_timed_file(const std::string& value, const char* option, std::string& file, u64& at_ns) {
   const size_t at = value.rfind('@');
-  out.screenshot = value.substr(0, at);
-  if (at != std::string::npos) out.screenshot_at_ns = seconds_to_ns(value.substr(at + 1), "--screenshot");
-  if (out.screenshot.empty()) fail("--screenshot: expected FILE or FILE@SECONDS, got '{}'", value);
+  file = value.substr(0, at);
+  if (at != std::string::npos) at_ns = seconds_to_ns(value.substr(at + 1), option);
+  if (file.empty()) fail("{}: expected FILE or FILE@SECONDS, got '{}'", option, value);
+}
+
+}  // namespace
+
+void parse_screenshot_option(const std::string& value, ScreenOutputOptions& out) {
+  parse_timed_file(value, "--screenshot", out.screenshot, out.screenshot_at_ns);
+}
+
+void parse_dump_text_option(const std::string& value, ScreenOutputOptions& out) {
+  parse_timed_file(value, "--dump-text", out.dump_text, out.dump_text_at_ns);
 }
 
 void parse_screenshot_every_option(const std::string& value, ScreenOutputOptions& out) {
@@ -133,7 +146,8 @@ void parse_screenshot_every_option(const std::string& value, ScreenOutputOptions
 
 u64 ScreenOutputs::ns_until_next(u64 now) const {
   u64 next = Clock::kNever;
-  if (m_options.screenshot_at_ns && !m_timed_done) next = m_options.screenshot_at_ns;
+  if (m_options.screenshot_at_ns && !m_screenshot_done) next = m_options.screenshot_at_ns;
+  if (m_options.dump_text_at_ns && !m_dump_done) next = std::min(next, m_options.dump_text_at_ns);
   if (m_options.screenshot_every_ns) next = std::min(next, (m_shots + 1) * m_options.screenshot_every_ns);
   if (next == Clock::kNever) return next;
   return next > now ? next - now : 0;
@@ -141,9 +155,13 @@ u64 ScreenOutputs::ns_until_next(u64 now) const {
 
 void ScreenOutputs::after_slice(Machine& machine) {
   const u64 now = machine.clock().now();
-  if (m_options.screenshot_at_ns && !m_timed_done && now >= m_options.screenshot_at_ns) {
+  if (m_options.screenshot_at_ns && !m_screenshot_done && now >= m_options.screenshot_at_ns) {
     write_png(render_screen(machine.vga()), m_options.screenshot);
-    m_timed_done = true;
+    m_screenshot_done = true;
+  }
+  if (m_options.dump_text_at_ns && !m_dump_done && now >= m_options.dump_text_at_ns) {
+    write_text_dump(machine.vga(), m_options.dump_text);
+    m_dump_done = true;
   }
   while (m_options.screenshot_every_ns && now >= (m_shots + 1) * m_options.screenshot_every_ns) {
     std::error_code ignored;
@@ -154,9 +172,9 @@ void ScreenOutputs::after_slice(Machine& machine) {
 }
 
 void ScreenOutputs::finish(Machine& machine) {
-  // A run that ends before the time of a timed screenshot shows its last picture.
-  if (!m_options.screenshot.empty() && !m_timed_done) write_png(render_screen(machine.vga()), m_options.screenshot);
-  if (!m_options.dump_text.empty()) write_text_dump(machine.vga(), m_options.dump_text);
+  // A run that ends before the time of a timed output writes it with the last screen.
+  if (!m_options.screenshot.empty() && !m_screenshot_done) write_png(render_screen(machine.vga()), m_options.screenshot);
+  if (!m_options.dump_text.empty() && !m_dump_done) write_text_dump(machine.vga(), m_options.dump_text);
 }
 
 }  // namespace tern

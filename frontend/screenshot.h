@@ -1,6 +1,6 @@
 // Screenshots: the VGA picture as a PNG file (libpng), read back for tests, and the schedule of
-// `--screenshot FILE[@SECONDS]`, `--screenshot-every SECONDS:DIR` and `--dump-text FILE`, all on
-// virtual time so that identical runs give identical files.
+// `--screenshot FILE[@SECONDS]`, `--screenshot-every SECONDS:DIR` and `--dump-text FILE[@SECONDS]`,
+// all on virtual time so that identical runs give identical files.
 #pragma once
 
 #include <string>
@@ -20,11 +20,14 @@ struct ScreenOutputOptions {
   u64 screenshot_at_ns = 0;        // 0: at the end
   std::string screenshot_dir;      // --screenshot-every: DIR/screen-NNNNNN.png
   u64 screenshot_every_ns = 0;     // 0: off
-  std::string dump_text;           // the text screen at the end of the run
+  std::string dump_text;           // the text screen at the end of the run, or at dump_text_at_ns
+  u64 dump_text_at_ns = 0;         // 0: at the end
 };
 
-// Parses "FILE" or "FILE@SECONDS" and "SECONDS:DIR" into `out`; throws Error on bad values.
+// Parse "FILE" or "FILE@SECONDS" (--screenshot, --dump-text) and "SECONDS:DIR" into `out`;
+// throw Error on bad values.
 void parse_screenshot_option(const std::string& value, ScreenOutputOptions& out);
+void parse_dump_text_option(const std::string& value, ScreenOutputOptions& out);
 void parse_screenshot_every_option(const std::string& value, ScreenOutputOptions& out);
 
 class ScreenOutputs {
@@ -40,7 +43,8 @@ class ScreenOutputs {
 
  private:
   ScreenOutputOptions m_options;
-  bool m_timed_done = false;
+  bool m_screenshot_done = false;  // the timed --screenshot has been written
+  bool m_dump_done = false;        // the timed --dump-text has been written
   u64 m_shots = 0;  // --screenshot-every pictures taken so far
 };
 

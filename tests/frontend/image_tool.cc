@@ -2,6 +2,7 @@
 //   image_tool compare A.png B.png      exit 0 when both have the same size and pixels
 //   image_tool find BIG.png SMALL.png   exit 0 when SMALL appears in BIG at some position
 //   image_tool xwd-to-png IN.xwd OUT.png
+//   image_tool size A.png                prints WIDTHxHEIGHT
 // XWD: the X Window Dump format of `xwd` (X11 XWDFileHeader: 25 big-endian 32-bit fields, the
 // window name, the colour map entries, then the pixels in ZPixmap form).
 #include <fmt/format.h>
@@ -88,11 +89,16 @@ int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + 1, argv + argc);
     if (args.size() == 3 && args[0] == "compare") return compare(read_png(args[1]), read_png(args[2]));
     if (args.size() == 3 && args[0] == "find") return find(read_png(args[1]), read_png(args[2]));
+    if (args.size() == 2 && args[0] == "size") {
+      const VgaImage image = read_png(args[1]);
+      fmt::print("{}x{}\n", image.width, image.height);
+      return 0;
+    }
     if (args.size() == 3 && args[0] == "xwd-to-png") {
       write_png(read_xwd(args[1]), args[2]);
       return 0;
     }
-    fmt::print(stderr, "usage: image_tool compare|find A B, or image_tool xwd-to-png IN OUT\n");
+    fmt::print(stderr, "usage: image_tool compare|find A B, image_tool size A, or image_tool xwd-to-png IN OUT\n");
     return 2;
   } catch (const Error& e) {
     fmt::print(stderr, "image_tool: {}\n", e.what());

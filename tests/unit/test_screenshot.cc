@@ -59,7 +59,7 @@ TEST_CASE("a PNG written and read back has the same size and pixels") {
   CHECK_THROWS_AS(write_png(image, "no-such-dir/x.png"), Error);
 }
 
-TEST_CASE("screenshot options: FILE, FILE@SECONDS and SECONDS:DIR") {
+TEST_CASE("screenshot and text dump options: FILE, FILE@SECONDS and SECONDS:DIR") {
   ScreenOutputOptions o;
   parse_screenshot_option("a.png", o);
   CHECK(o.screenshot == "a.png");
@@ -67,6 +67,9 @@ TEST_CASE("screenshot options: FILE, FILE@SECONDS and SECONDS:DIR") {
   parse_screenshot_option("b.png@1.5", o);
   CHECK(o.screenshot == "b.png");
   CHECK(o.screenshot_at_ns == 1'500'000'000);
+  parse_dump_text_option("screen.txt@2", o);
+  CHECK(o.dump_text == "screen.txt");
+  CHECK(o.dump_text_at_ns == 2'000'000'000);
   parse_screenshot_every_option("0.25:shots", o);
   CHECK(o.screenshot_every_ns == 250'000'000);
   CHECK(o.screenshot_dir == "shots");
