@@ -81,7 +81,8 @@ std::vector<u8> madt(const AcpiSetup& s) {
   add({1, 12, s.ioapic_id, 0, static_cast<u8>(io), static_cast<u8>(io >> 8), static_cast<u8>(io >> 16),
        static_cast<u8>(io >> 24), 0, 0, 0, 0});  // I/O APIC at GSI base 0
   add({2, 10, 0, 0, 2, 0, 0, 0, 0, 0});          // ISA IRQ 0 -> GSI 2, bus defaults
-  for (u8 irq : s.level_irqs) add({2, 10, 0, irq, irq, 0, 0, 0, 0x0D, 0});  // active high, level
+  for (u8 irq = 0; irq < 16; ++irq)
+    if (s.level_irqs >> irq & 1) add({2, 10, 0, irq, irq, 0, 0, 0, 0x0D, 0});  // active high, level
   add({4, 6, 0xFF, 0, 0, 1});                    // NMI on LINT1 of every processor
   put(t, 4, t.size(), 4);
   return t;

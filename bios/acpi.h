@@ -24,8 +24,9 @@ struct AcpiSetup {
   u32 local_apic_base = 0xFEE00000;
   u32 ioapic_base = 0xFEC00000;
   u8 ioapic_id = 0;
-  // ISA IRQs with a level-triggered, active-high override (the SCI and PCI interrupt lines).
-  std::vector<u8> level_irqs = {9, 10, 11};
+  // ISA IRQs (bit mask) with a level-triggered, active-high override: the SCI and the PCI
+  // interrupt lines SeaBIOS routes to 10 and 11.
+  u16 level_irqs = 1u << 9 | 1u << 10 | 1u << 11;
   // The DSDT lists the floppy controller (0x3F0, IRQ 6, DMA 2) when the board has one.
   bool floppy = false;
 };

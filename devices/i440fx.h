@@ -13,6 +13,10 @@ namespace tern {
 
 class I440fx : public PciFunction {
  public:
+  // Configuration registers: PAM0 (PAM1-6 follow), SMRAM.
+  static constexpr u8 kPam0 = 0x59;
+  static constexpr u8 kSmram = 0x72;
+
   explicit I440fx(PhysMemory& mem);
 
   u8 smram() const { return config_byte(kSmram); }
@@ -25,9 +29,6 @@ class I440fx : public PciFunction {
   void reset_function() override;
 
  private:
-  static constexpr u8 kPam0 = 0x59;
-  static constexpr u8 kSmram = 0x72;
-
   // Applies PAM0-PAM6 to the memory map.
   void apply_pam();
   // The SMRAM register after a write of `value` when it held `old`.
