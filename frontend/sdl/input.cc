@@ -23,6 +23,10 @@ bool WindowInput::handle(const SDL_Event& event) {
     case SDL_MOUSEWHEEL:
       if (m_grabbed && m_guest.mouse) m_guest.mouse(0, 0, -event.wheel.y, buttons());
       return true;
+    case SDL_WINDOWEVENT:
+      if (event.window.event != SDL_WINDOWEVENT_FOCUS_LOST) return false;
+      release_all();
+      return true;
     default:
       return false;
   }
@@ -36,6 +40,16 @@ void WindowInput::key_event(const SDL_KeyboardEvent& event) {
   if (key.set1 == 0 || !m_guest.key) return;
   // Host auto-repeat arrives as repeated presses, as a PC keyboard's typematic repeat would.
   m_guest.key(key, pressed);
+  m_down[event.keysym.scancode] = pressed;
+}
+
+void WindowInput::release_all() {
+  for (size_t sc = 0; sc < m_down.size(); ++sc) {
+    if (!m_down[sc]) continue;
+    m_down[sc] = false;
+    if (m_guest.key) m_guest.key(ps2_key(static_cast<SDL_Scancode>(sc)), false);
+  }
+  if (m_grabbed) set_grab(false);
 }
 
 bool WindowInput::hotkey(SDL_Scancode scancode) {

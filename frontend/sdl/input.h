@@ -6,6 +6,7 @@
 
 #include <SDL.h>
 
+#include <array>
 #include <functional>
 
 #include "frontend/sdl/keymap.h"
@@ -33,12 +34,15 @@ class WindowInput {
   void key_event(const SDL_KeyboardEvent& event);
   bool hotkey(SDL_Scancode scancode);
   void set_grab(bool grab);
+  // Focus lost: the guest sees every key it holds released, and the mouse is let go.
+  void release_all();
   u8 buttons() const;
 
   SDL_Window* m_window;
   GuestInput m_guest;
   bool m_grabbed = false;
   bool m_paused = false;
+  std::array<bool, SDL_NUM_SCANCODES> m_down{};  // keys the guest has seen pressed
 };
 
 }  // namespace tern
