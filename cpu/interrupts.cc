@@ -48,6 +48,27 @@ bool redirected_to_v86(Cpu& cpu, u8 vector) {
   return !((cpu.read_sys(cpu.tr.base + offset, 1) >> (vector % 8)) & 1);
 }
 
+// Leaving virtual-8086 mode, DS ES FS GS hold paragraphs that mean nothing in protected mode:
+// the handler gets them null (their selectors are on its stack).
+void null_data_segments(Cpu& cpu) {
+  for (u8 s : {kEs, kDs, kFs, kGs}) {
+    cpu.seg[s] = Segment{};
+    cpu.seg[s].attr = 0;
+    cpu.refresh_segment(cpu.seg[s]);
+  }
+}
+
+// The handler's code segment at `new_cpl` (its RPL becomes the CPL).
+void load_handler_cs(Cpu& cpu, Segment cs, u64 desc, u8 new_cpl, u32 offset) {
+  cpu.mark_descriptor_accessed(cs.selector, desc);
+  cs.attr |= 1;
+  cs.selector = static_cast<u16>((cs.selector & 0xFFFC) | new_cpl);
+  cpu.cpl = new_cpl;
+  cpu.seg[kCs] = cs;
+  cpu.refresh_segment(cpu.seg[kCs]);
+  cpu.eip = cpu.next_eip = offset;
+}
+
 }  // namespace
 
 void Cpu::software_interrupt(u8 vector, bool int_n) {
@@ -162,13 +183,7 @@ void Cpu::deliver_through_gate(u8 vector, u64 gate, bool has_error, u32 error_co
   // Commit.
   eflags &= ~(fl::TF | fl::NT | fl::RF | fl::VM);
   if (type == kIntGate16 || type == kIntGate32) eflags &= ~fl::IF;
-  if (from_v86) {
-    for (u8 s : {kEs, kDs, kFs, kGs}) {
-      seg[s] = Segment{};
-      seg[s].attr = 0;
-      refresh_segment(seg[s]);
-    }
-  }
+  if (from_v86) null_data_segments(*this);
   if (inner) {
     mark_descriptor_accessed(stack.ss.selector, stack.descriptor);
     seg[kSs] = stack.ss;
@@ -178,13 +193,7 @@ void Cpu::deliver_through_gate(u8 vector, u64 gate, bool has_error, u32 error_co
   } else {
     set_esp(w.sp);
   }
-  mark_descriptor_accessed(selector, desc);
-  cs.attr |= 1;
-  cs.selector = static_cast<u16>((selector & 0xFFFC) | new_cpl);
-  cpl = new_cpl;
-  seg[kCs] = cs;
-  refresh_segment(seg[kCs]);
-  eip = next_eip = offset;
+  load_handler_cs(*this, cs, desc, new_cpl, offset);
   log(LogCat::kCpu, LogLevel::kTrace, "vector {:#x} -> {:04x}:{:08x}", vector, seg[kCs].selector, eip);
 }
 
