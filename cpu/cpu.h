@@ -198,7 +198,9 @@ class Cpu : public IrqSink {
   // Software interrupt (INT n, INT3, INTO, INT1): delivered after the instruction, returning
   // to next_eip.
   void software_interrupt(u8 vector, bool int_n);
-  // Delivers an exception or interrupt through the IVT/IDT. `return_eip` is what is pushed.
+  // Delivers an exception or interrupt through the IVT/IDT (or a task gate). `return_eip` is
+  // what is pushed; `software` marks INT n/INT3/INTO (gate DPL checked, EXT = 0 in error codes).
+  // Pending #DB traps and interrupt shadows of the interrupted code are discarded.
   void deliver(u8 vector, bool software, bool has_error, u32 error_code, u32 return_eip);
 
   // Hardware task switch to the TSS named by `selector` (task.cc). For kInterrupt, an error code
@@ -208,6 +210,7 @@ class Cpu : public IrqSink {
 
   // The stack of an inner privilege level from the current TSS (SSn:ESPn), checked as a call
   // gate or interrupt gate does (#TS, #SS with the EXT bit `ext`). Intel SDM Vol. 3 §5.8.5.
+  // In task.cc.
   struct InnerStack {
     Segment ss;
     u64 descriptor;
