@@ -24,7 +24,11 @@ namespace {
 
 using HostClock = std::chrono::steady_clock;
 
-constexpr u64 kSliceNs = 10'000'000;
+// Guest time per slice adapts so that a slice costs about kSliceHostTarget of host time: the
+// window stays responsive however fast the guest runs.
+constexpr u64 kMinSliceNs = 100'000;
+constexpr u64 kMaxSliceNs = 10'000'000;
+constexpr auto kSliceHostTarget = std::chrono::milliseconds(4);
 constexpr auto kFrameInterval = std::chrono::milliseconds(16);
 constexpr auto kTitleInterval = std::chrono::seconds(1);
 
@@ -91,6 +95,7 @@ int run_window(Machine& machine, const RunOptions& options) {
   u64 title_instructions = machine.instructions();
   auto title_time = start;
   double mips = 0;
+  u64 slice_ns = kMaxSliceNs;
   bool closed = false;
   int code = -1;
   while (machine.status() == MachineStatus::kRunning && !closed) {
@@ -103,15 +108,22 @@ int run_window(Machine& machine, const RunOptions& options) {
         input.handle(event);
       }
     }
+    const u64 slice = std::max<u64>(1, std::min(slice_ns, screen.ns_until_next(machine.clock().now())));
+    const auto slice_start = HostClock::now();
     if (input.paused()) {
       pacer.reset();  // resume from the host time of the resume
       SDL_Delay(10);
     } else if (machine.config().clock == ClockMode::kHost) {
       if (!pacer) pacer.emplace(machine);
-      pacer->run_slice(std::max<u64>(1, std::min(kSliceNs, screen.ns_until_next(machine.clock().now()))));
+      pacer->run_slice(slice);
     } else {
-      machine.run_for(std::max<u64>(1, std::min(kSliceNs, screen.ns_until_next(machine.clock().now()))));
+      machine.run_for(slice);
     }
+    const auto slice_cost = HostClock::now() - slice_start;
+    if (slice_cost > 2 * kSliceHostTarget)
+      slice_ns = std::max(kMinSliceNs, slice_ns / 2);
+    else if (slice_cost < kSliceHostTarget / 2)
+      slice_ns = std::min(kMaxSliceNs, slice_ns * 2);
     screen.after_slice(machine);
     const auto now = HostClock::now();
     if (now >= next_frame) {
