@@ -84,70 +84,98 @@ bool display_available(std::string& why) {
   return true;
 }
 
-int run_window(Machine& machine, const RunOptions& options) {
-  SdlWindow window;
-  WindowInput input(window.handle(), guest_input(machine));
-  ScreenOutputs screen(options.screen);
-  std::optional<HostPacer> pacer;
-  const auto start = HostClock::now();
-  auto next_frame = start;
-  auto next_title = start;
-  u64 title_instructions = machine.instructions();
-  auto title_time = start;
-  double mips = 0;
-  u64 slice_ns = kMaxSliceNs;
-  bool closed = false;
-  int code = -1;
-  while (machine.status() == MachineStatus::kRunning && !closed) {
-    SDL_Event event;
-    while (SDL_PollEvent(&event)) {
-      if (event.type == SDL_QUIT ||
-          (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE)) {
-        closed = true;
-      } else {
-        input.handle(event);
+namespace {
+
+// One windowed run: the loop's state and its three steps.
+class WindowRun {
+ public:
+  WindowRun(Machine& machine, const RunOptions& options)
+      : m_machine(machine), m_input(m_window.handle(), guest_input(machine)), m_screen(options.screen) {}
+
+  int run(double timeout_seconds) {
+    const auto start = HostClock::now();
+    int code = -1;
+    while (m_machine.status() == MachineStatus::kRunning && !m_closed) {
+      handle_events();
+      run_slice();
+      const auto now = HostClock::now();
+      refresh(now);
+      if (timeout_seconds > 0 && std::chrono::duration<double>(now - start).count() >= timeout_seconds) {
+        code = static_cast<int>(ExitCode::kTimeout);
+        break;
       }
     }
-    const u64 slice = std::max<u64>(1, std::min(slice_ns, screen.ns_until_next(machine.clock().now())));
-    const auto slice_start = HostClock::now();
-    if (input.paused()) {
-      pacer.reset();  // resume from the host time of the resume
-      SDL_Delay(10);
-    } else if (machine.config().clock == ClockMode::kHost) {
-      if (!pacer) pacer.emplace(machine);
-      pacer->run_slice(slice);
-    } else {
-      machine.run_for(slice);
-    }
-    const auto slice_cost = HostClock::now() - slice_start;
-    if (slice_cost > 2 * kSliceHostTarget)
-      slice_ns = std::max(kMinSliceNs, slice_ns / 2);
-    else if (slice_cost < kSliceHostTarget / 2)
-      slice_ns = std::min(kMaxSliceNs, slice_ns * 2);
-    screen.after_slice(machine);
-    const auto now = HostClock::now();
-    if (now >= next_frame) {
-      window.present(render_screen(machine.vga()));
-      machine.flush_output();  // console files follow the run, for whoever watches them
-      next_frame = now + kFrameInterval;
-    }
-    if (now >= next_title) {
-      const double seconds = std::chrono::duration<double>(now - title_time).count();
-      if (seconds > 0) mips = static_cast<double>(machine.instructions() - title_instructions) / seconds / 1e6;
-      title_instructions = machine.instructions();
-      title_time = now;
-      window.set_title(title_for(machine, input, mips));
-      next_title = now + kTitleInterval;
-    }
-    if (options.timeout_seconds > 0 && std::chrono::duration<double>(now - start).count() >= options.timeout_seconds) {
-      code = static_cast<int>(ExitCode::kTimeout);
-      break;
+    m_machine.flush_output();
+    m_screen.finish(m_machine);
+    if (m_closed) return static_cast<int>(ExitCode::kOk);
+    return code >= 0 ? code : exit_code_for(m_machine);
+  }
+
+ private:
+  void handle_events() {
+    SDL_Event event;
+    while (SDL_PollEvent(&event)) {
+      if (event.type == SDL_QUIT || (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE))
+        m_closed = true;
+      else
+        m_input.handle(event);
     }
   }
-  machine.flush_output();
-  screen.finish(machine);
-  if (closed) return static_cast<int>(ExitCode::kOk);
-  return code >= 0 ? code : exit_code_for(machine);
+
+  void run_slice() {
+    const u64 slice = std::max<u64>(1, std::min(m_slice_ns, m_screen.ns_until_next(m_machine.clock().now())));
+    const auto slice_start = HostClock::now();
+    if (m_input.paused()) {
+      m_pacer.reset();  // resume from the host time of the resume
+      SDL_Delay(10);
+    } else if (m_machine.config().clock == ClockMode::kHost) {
+      if (!m_pacer) m_pacer.emplace(m_machine);
+      m_pacer->run_slice(slice);
+    } else {
+      m_machine.run_for(slice);
+    }
+    const auto cost = HostClock::now() - slice_start;
+    if (cost > 2 * kSliceHostTarget)
+      m_slice_ns = std::max(kMinSliceNs, m_slice_ns / 2);
+    else if (cost < kSliceHostTarget / 2)
+      m_slice_ns = std::min(kMaxSliceNs, m_slice_ns * 2);
+    m_screen.after_slice(m_machine);
+  }
+
+  // A new frame about 60 times a second, a new title once a second.
+  void refresh(HostClock::time_point now) {
+    if (now >= m_next_frame) {
+      m_window.present(render_screen(m_machine.vga()));
+      m_machine.flush_output();  // console files follow the run, for whoever watches them
+      m_next_frame = now + kFrameInterval;
+    }
+    if (now < m_next_title) return;
+    const double seconds = std::chrono::duration<double>(now - m_title_time).count();
+    const double mips = seconds > 0 ? static_cast<double>(m_machine.instructions() - m_title_instructions) / seconds / 1e6 : 0;
+    m_title_instructions = m_machine.instructions();
+    m_title_time = now;
+    m_window.set_title(title_for(m_machine, m_input, mips));
+    m_next_title = now + kTitleInterval;
+  }
+
+  Machine& m_machine;
+  SdlWindow m_window;
+  WindowInput m_input;
+  ScreenOutputs m_screen;
+  std::optional<HostPacer> m_pacer;
+  u64 m_slice_ns = kMaxSliceNs;
+  bool m_closed = false;
+  HostClock::time_point m_next_frame = HostClock::now();
+  HostClock::time_point m_next_title = HostClock::now();
+  HostClock::time_point m_title_time = HostClock::now();
+  u64 m_title_instructions = 0;
+};
+
+}  // namespace
+
+int run_window(Machine& machine, const RunOptions& options) {
+  WindowRun run(machine, options);
+  return run.run(options.timeout_seconds);
 }
 
 }  // namespace tern
