@@ -4,7 +4,9 @@
 ;   1. ROM init (AX = PCI bus/device/function), INT 10h AX=0003 (mode 3), teletype output
 ;   2. INT 10h mode 12h (640x480x16 planar), write pixel (10,10) colour 4
 ;   3. INT 10h mode 13h (320x200x256), write pixel (100,50) colour 0x28
-;   4. VBE 4F02 mode 0x143 | LFB (800x600x32), pixel (0,0) through the 0xA0000 window
+;   4. INT 10h mode 04h (320x200 CGA 4-colour), write pixel (5,1) colour 3 (an odd line)
+;   5. INT 10h mode 0Dh (320x200x16 planar), write pixel (7,3) colour 14
+;   6. VBE 4F02 mode 0x143 | LFB (800x600x32), pixel (0,0) through the 0xA0000 window
 ; then exits 0. Built by tests/frontend/CMakeLists.txt, not run as a stand-alone guest test.
 %include "guest.inc"
 guest_bios_begin
@@ -68,6 +70,26 @@ start:
     mov al, 3
     call phase
 
+    mov ax, 0x0004
+    int 0x10
+    mov ax, 0x0C03
+    xor bx, bx
+    mov cx, 5
+    mov dx, 1
+    int 0x10
+    mov al, 4
+    call phase
+
+    mov ax, 0x000D
+    int 0x10
+    mov ax, 0x0C0E
+    xor bx, bx
+    mov cx, 7
+    mov dx, 3
+    int 0x10
+    mov al, 5
+    call phase
+
     mov ax, 0x4F02
     mov bx, 0x4143
     int 0x10
@@ -76,7 +98,7 @@ start:
     mov ax, 0xA000
     mov es, ax
     mov dword [es:0], 0x00FF8000
-    mov al, 4
+    mov al, 6
     call phase
     print `vga bios guest done\n`
     exit 0

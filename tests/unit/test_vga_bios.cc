@@ -1,7 +1,7 @@
 // The VGA against the real VGA BIOS: Debian's vgabios-stdvga.bin, deployed as SeaBIOS deploys a
 // PCI VGA's ROM (copied to 0xC0000, initialised with the device's bus/device/function in AX),
-// sets text mode 3 and prints, sets the planar mode 12h, mode 13h and a VBE LFB mode, and the
-// renderer shows what it wrote. Skipped when the seabios package is not installed.
+// sets text mode 3 and prints, sets the planar modes 12h and 0Dh, mode 13h, the CGA mode 04h and a
+// VBE LFB mode, and the renderer shows what it wrote. Skipped when the seabios package is not installed.
 #include <catch2/catch.hpp>
 
 #include <cstring>
@@ -54,7 +54,7 @@ u32 pixel(const VgaImage& image, u32 x, u32 y) { return image.pixels[size_t{y} *
 
 }  // namespace
 
-TEST_CASE("vgabios-stdvga.bin drives text, planar, 256-colour and VBE modes") {
+TEST_CASE("vgabios-stdvga.bin drives text, planar, 256-colour, CGA and VBE modes") {
   if (!std::filesystem::exists(kVgaBiosPath)) {
     WARN("skipped: " << kVgaBiosPath << " is not installed (Debian package seabios)");
     return;
@@ -95,6 +95,25 @@ TEST_CASE("vgabios-stdvga.bin drives text, planar, 256-colour and VBE modes") {
 
   run.go_on(3);
   REQUIRE(run.run_to_phase(4));
+  image = render_screen(run.machine.vga());
+  CHECK(describe_screen(run.machine.vga()).kind == VgaScreenKind::kCga4);
+  CHECK(image.width == 320);
+  CHECK(image.height == 200);
+  CHECK(pixel(image, 5, 1) == 0xFFFFFF);  // palette 1, colour 3: white
+  CHECK(pixel(image, 5, 0) == 0x000000);
+  CHECK(pixel(image, 5, 2) == 0x000000);
+
+  run.go_on(4);
+  REQUIRE(run.run_to_phase(5));
+  image = render_screen(run.machine.vga());
+  CHECK(describe_screen(run.machine.vga()).kind == VgaScreenKind::kPlanar16);
+  CHECK(image.width == 320);
+  CHECK(image.height == 200);
+  CHECK(pixel(image, 7, 3) == 0xFFFF55);
+  CHECK(pixel(image, 8, 3) == 0x000000);
+
+  run.go_on(5);
+  REQUIRE(run.run_to_phase(6));
   const VbeRegs& vbe = run.machine.vga().vbe();
   CHECK(vbe.enabled());
   CHECK(vbe.xres == 800);
@@ -104,7 +123,7 @@ TEST_CASE("vgabios-stdvga.bin drives text, planar, 256-colour and VBE modes") {
   CHECK(pixel(image, 0, 0) == 0xFF8000);
   CHECK(run.machine.memory().read(kLfbBar, 4) == 0x00FF8000);
 
-  run.go_on(4);
+  run.go_on(6);
   for (int i = 0; i < 100 && run.machine.status() == MachineStatus::kRunning; ++i) run.machine.run_for(1'000'000);
   CHECK(run.machine.status() == MachineStatus::kPoweredOff);
 }
