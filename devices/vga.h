@@ -60,8 +60,13 @@ class Vga {
   // Scan lines per frame (CRTC vertical total), the frame period in kLineNs units.
   u32 vertical_total() const;
 
-  // Byte `offset` of plane `plane` (planar view of the first 256 KiB).
-  u8 plane_byte(unsigned plane, u32 offset) const { return m_vram[((offset & 0xFFFF) << 2) | (plane & 3)]; }
+  // Planar offsets reach 64 KiB a plane in VGA modes and all of video memory (4 MiB a plane) in
+  // the VBE 4-bit planar modes.
+  static constexpr u32 kVgaPlaneMask = 0xFFFF;
+  static constexpr u32 kVbePlaneMask = kVramBytes / 4 - 1;
+
+  // Byte `offset` of plane `plane`.
+  u8 plane_byte(unsigned plane, u32 offset) const { return m_vram[((offset & kVbePlaneMask) << 2) | (plane & 3)]; }
 
   void serialize(StateIo& io);
 
@@ -80,9 +85,10 @@ class Vga {
   u8 read_window(u32 offset);
   void write_window(u32 offset, u8 value);
   bool window_offset(u32 offset, u32& planar) const;
-  void write_planar(u32 planar, u8 value);
+  // `mask` bounds the planar offset (kVgaPlaneMask or kVbePlaneMask).
+  void write_planar(u32 planar, u8 value, u32 mask);
   u32 write_mode_data(u8 value) const;
-  u8 read_planar(u32 planar);
+  u8 read_planar(u32 planar, u32 mask);
   u64 read_lfb(u32 offset, unsigned size) const;
   void write_lfb(u32 offset, u64 value, unsigned size);
 

@@ -24,6 +24,8 @@ constexpr u32 kAllPlanes = 0x01010101;
 
 // VBE modes of 8 or more bits per pixel see video memory linearly through a 64 KiB bank.
 bool vbe_banked(const VbeRegs& vbe) { return vbe.enabled() && vbe.bpp > 4; }
+// VBE 4-bit modes are planar; the bank selects 64 KiB steps of planar offsets.
+bool vbe_planar(const VbeRegs& vbe) { return vbe.enabled() && vbe.bpp == 4; }
 
 // Chain 4: address bits 0-1 pick the plane and bits 14-15 become bits 0-1 of the plane offset,
 // the inverse of the CRTC's doubleword addressing, so mode 13h reads back what it wrote.
@@ -46,9 +48,10 @@ u8 Vga::read_window(u32 offset) {
     const u32 linear = (u32{m_vbe.bank} << 16) + offset;
     return offset < 0x10000 && linear < kVramBytes ? m_vram[linear] : 0xFF;
   }
+  if (vbe_planar(m_vbe)) return offset < 0x10000 ? read_planar((u32{m_vbe.bank} << 16) + offset, kVbePlaneMask) : 0xFF;
   u32 address = 0;
   if (!window_offset(offset, address)) return 0xFF;
-  return read_planar(address);
+  return read_planar(address, kVgaPlaneMask);
 }
 
 void Vga::write_window(u32 offset, u8 value) {
@@ -57,11 +60,15 @@ void Vga::write_window(u32 offset, u8 value) {
     if (offset < 0x10000 && linear < kVramBytes) m_vram[linear] = value;
     return;
   }
+  if (vbe_planar(m_vbe)) {
+    if (offset < 0x10000) write_planar((u32{m_vbe.bank} << 16) + offset, value, kVbePlaneMask);
+    return;
+  }
   u32 address = 0;
-  if (window_offset(offset, address)) write_planar(address, value);
+  if (window_offset(offset, address)) write_planar(address, value, kVgaPlaneMask);
 }
 
-u8 Vga::read_planar(u32 address) {
+u8 Vga::read_planar(u32 address, u32 mask) {
   const u8 mode = m_regs.gfx[kGfxMode];
   u32 offset = address;
   unsigned plane = m_regs.gfx[kGfxReadMapSelect] & 3;
@@ -73,7 +80,7 @@ u8 Vga::read_planar(u32 address) {
     plane = (m_regs.gfx[kGfxReadMapSelect] & 2) | (address & 1);
     offset = address & ~1u;
   }
-  m_regs.latch = load_le<u32>(&m_vram[(offset & 0xFFFF) * 4]);
+  m_regs.latch = load_le<u32>(&m_vram[(offset & mask) * 4]);
   if (!(mode & 0x08)) return static_cast<u8>(m_regs.latch >> (8 * plane));
 
   // Read mode 1: a 1 for each pixel whose colour matches the colour compare register in the
@@ -121,7 +128,7 @@ u32 Vga::write_mode_data(u8 value) const {
   return (data & mask) | (latch & ~mask);
 }
 
-void Vga::write_planar(u32 address, u8 value) {
+void Vga::write_planar(u32 address, u8 value, u32 mask) {
   u32 offset = address;
   u8 planes = 0x0F;
   if (m_regs.seq[kSeqMemoryMode] & 0x08) {
@@ -135,7 +142,7 @@ void Vga::write_planar(u32 address, u8 value) {
   planes &= m_regs.seq[kSeqMapMask];
   if (!planes) return;
   const u32 data = write_mode_data(value);
-  u8* cell = &m_vram[(offset & 0xFFFF) * 4];
+  u8* cell = &m_vram[(offset & mask) * 4];
   for (unsigned p = 0; p < 4; ++p)
     if (planes & (1u << p)) cell[p] = static_cast<u8>(data >> (8 * p));
 }

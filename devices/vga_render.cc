@@ -162,6 +162,7 @@ VgaScreen describe_vbe(const VbeRegs& vbe) {
   s.scan.row_stride = vbe.line_bytes;
   s.scan.line_compare = ~0u;
   s.scan.mode_control = 0x03;
+  s.scan.offset_mask = Vga::kVbePlaneMask;
   return s;
 }
 
@@ -176,7 +177,7 @@ u32 CrtcScan::plane_offset(u32 ma, u32 row_scan) const {
   // CR17 bits 0/1 clear: row scan bits 0/1 replace address bits 13/14 (CGA interleaved banks).
   if (!(mode_control & 0x01)) offset = (offset & ~0x2000u) | ((row_scan & 1) << 13);
   if (!(mode_control & 0x02)) offset = (offset & ~0x4000u) | ((row_scan & 2) << 13);
-  return offset & 0xFFFF;
+  return offset & offset_mask;
 }
 
 void CrtcScan::locate(u32 line, u32& row_ma, u32& row_scan) const {

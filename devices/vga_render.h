@@ -31,6 +31,7 @@ struct CrtcScan {
   u32 preset_lines = 0;   // CR08 preset row scan, in physical scan lines
   Addressing addressing = Addressing::kByte;
   u8 mode_control = 0;    // CR17: MA13/MA14 substitution and the word-mode wrap bit
+  u32 offset_mask = Vga::kVgaPlaneMask;  // VBE planar modes address more than 64 KiB a plane
 
   // The plane offset the CRTC fetches for memory address `ma` on row scan line `row_scan`.
   u32 plane_offset(u32 ma, u32 row_scan) const;

@@ -439,6 +439,29 @@ TEST_CASE("VBE: 16 and 8 bpp pixels decode through RGB565 and the DAC") {
   CHECK(pixel(render_screen(b.vga), 3, 0) == 0x8040FF);
 }
 
+TEST_CASE("VBE: a 4 bpp planar mode beyond 64 KiB a plane, reached through the bank") {
+  Board b;
+  b.vga.set_text_mode_80x25();  // palette registers and DAC
+  b.planar_mode();
+  b.vbe(kVbeXres, 1024);
+  b.vbe(kVbeYres, 768);
+  b.vbe(kVbeBpp, 4);
+  b.vbe(kVbeEnable, kVbeEnabled);
+  b.gfx(kGfxMode, 0x02);  // write mode 2: colour per pixel
+  b.vbe(kVbeBank, 1);
+  b.peek(0xA0100);
+  b.poke(0xA0100, 0x09);  // planar offset 0x10100: line 514, pixels 0-7
+  CHECK(b.vga.plane_byte(0, 0x10100) == 0xFF);
+  CHECK(b.vga.plane_byte(1, 0x10100) == 0x00);
+  CHECK(b.vga.plane_byte(0, 0x100) == 0x00);
+  const VgaImage image = render_screen(b.vga);
+  REQUIRE(image.width == 1024);
+  REQUIRE(image.height == 768);
+  CHECK(pixel(image, 7, 514) == 0x5555FF);
+  CHECK(pixel(image, 8, 514) == 0x000000);
+  CHECK(pixel(image, 7, 2) == 0x000000);
+}
+
 TEST_CASE("save and load restore registers, video memory and the picture") {
   Board a;
   a.vga.set_text_mode_80x25();
