@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Headless screen output: a guest that writes coloured text through the VGA registers and the text
 # buffer; its --dump-text must equal the expected text and its --screenshot the expected picture.
+# After an intended change to the renderer, look at the new picture and regenerate it with
+#   tern --headless --serial none --bios BUILD/guests/vga_text.bin --screenshot tests/frontend/expected/vga_text.png
 # usage: headless_screen.sh TERN IMAGE_TOOL GUEST EXPECTED.txt EXPECTED.png
 set -u
 tern=$1 tool=$2 guest=$3 want_text=$4 want_png=$5
