@@ -3,7 +3,8 @@
 ; real IF never changes; INT n whose bit in the TSS interrupt redirection bitmap is clear goes
 ; to the 8086 handler in the v86 IVT (pushing FLAGS with IF = VIF, clearing VIF), one whose bit
 ; is set is #GP(0); STI or POPF setting IF while VIP is set is #GP(0); PUSHFD is #GP(0). With
-; CR4.PVI, CLI and STI in ring 3 act on VIF too.
+; CR4.PVI, CLI and STI in ring 3 act on VIF too. With IOPL 3 a redirected INT n pushes and
+; clears the real IF, and one whose bit is set goes to the protected-mode handler.
 ; tern-boot: bios
 ; tern-expect: v86 VME ok
 %include "guest.inc"
@@ -63,6 +64,16 @@ test_main:
     mov eax, [ring0_eflags]
     and eax, EFL_VIF | EFL_IF
     check eax, EFL_VIF | EFL_IF, 12
+
+    ; IOPL 3: redirection through the real IF; INT 0x30 (bit set) reaches the DPL 3 IDT gate.
+    ring0_at .back13
+    enter_v86 0xF000, v86_iopl3, 0x202 | EFL_IOPL3
+.back13:
+    check dword [test_var(2)], EFL_IF | EFL_IOPL3, 13  ; pushed FLAGS: the real IF
+    check dword [test_var(3)], 0, 14                    ; IF cleared in the 8086 handler
+    mov eax, [ring0_eflags]
+    and eax, EFL_VM | EFL_IF
+    check eax, EFL_VM | EFL_IF, 15
     print `v86 VME ok\n`
     exit 0
 
@@ -100,6 +111,12 @@ v86_int21:
     and ax, EFL_IF
     mov [test_var(3)], ax
     iret
+
+v86_iopl3:
+    xor ax, ax
+    mov ds, ax
+    int 0x21
+    int 0x30
 
 v86_sti:
     sti
