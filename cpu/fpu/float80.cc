@@ -25,42 +25,6 @@ Parts unpack(Float80 x) {
 
 namespace {
 
-// Whether discarding `rem` (the bits below the rounding position, `half` its midpoint) rounds
-// the magnitude up.
-bool rounds_up(Rounding rc, bool sign, u128 kept_lsb, u128 rem, u128 half) {
-  if (rem == 0) return false;
-  switch (rc) {
-    case kNearest: return rem > half || (rem == half && kept_lsb);
-    case kDown: return sign;
-    case kUp: return !sign;
-    case kTowardZero: return false;
-  }
-  return false;
-}
-
-struct RoundedSig {
-  u128 sig;
-  int exp;
-  bool inexact, up;
-};
-
-// Rounds sig (bit 127 set, or a denormalized value) at `precision` bits below bit 127.
-RoundedSig round_sig(Rounding rc, bool sign, int exp, u128 sig, int precision) {
-  const int drop = 128 - precision;
-  const u128 unit = u128{1} << drop;
-  const u128 rem = sig & (unit - 1);
-  sig -= rem;
-  const bool up = rounds_up(rc, sign, sig & unit, rem, unit >> 1);
-  if (up) {
-    sig += unit;
-    if (sig == 0) {  // carried out of bit 127
-      sig = u128{1} << 127;
-      ++exp;
-    }
-  }
-  return {sig, exp, rem != 0, up};
-}
-
 // Masked overflow: infinity or the largest finite value of `precision` bits, by rounding mode
 // (SDM Vol. 1 Table 4-10).
 Float80 overflow_result(Rounding rc, bool sign, int precision, bool& up) {
@@ -72,6 +36,30 @@ Float80 overflow_result(Rounding rc, bool sign, int precision, bool& up) {
 
 }  // namespace
 
+RoundedSig round_significand(Rounding rc, bool sign, int exp, u128 sig, int precision) {
+  const int drop = 128 - precision;
+  const u128 unit = u128{1} << drop, half = unit >> 1;
+  const u128 rem = sig & (unit - 1);
+  sig -= rem;
+  bool up = false;
+  if (rem) {
+    switch (rc) {
+      case kNearest: up = rem > half || (rem == half && (sig & unit)); break;
+      case kDown: up = sign; break;
+      case kUp: up = !sign; break;
+      case kTowardZero: break;
+    }
+  }
+  if (up) {
+    sig += unit;
+    if (sig == 0) {  // carried out of bit 127
+      sig = u128{1} << 127;
+      ++exp;
+    }
+  }
+  return {sig, exp, rem != 0, up};
+}
+
 Float80 round_pack(Ctx& ctx, bool sign, int exp, u128 sig, int precision) {
   const Rounding rc = ctx.rounding();
   if (exp < kMinExp) {
@@ -79,7 +67,7 @@ Float80 round_pack(Ctx& ctx, bool sign, int exp, u128 sig, int precision) {
     // Unmasked: the result with its exponent bias-adjusted.
     const bool unmasked = !ctx.masked(kUE);
     if (unmasked && exp + kExpBias + kBiasAdjust > 0) {
-      const RoundedSig r = round_sig(rc, sign, exp, sig, precision);
+      const RoundedSig r = round_significand(rc, sign, exp, sig, precision);
       ctx.raise(kUE | (r.inexact ? kPE : 0) | (r.up ? kC1 : 0));
       return make(sign, static_cast<u16>(r.exp + kExpBias + kBiasAdjust), static_cast<u64>(r.sig >> 64));
     }
@@ -88,12 +76,12 @@ Float80 round_pack(Ctx& ctx, bool sign, int exp, u128 sig, int precision) {
       ctx.raise(kUE | kPE);
       return zero(sign);
     }
-    const RoundedSig r = round_sig(rc, sign, kMinExp, shift_right_sticky(sig, kMinExp - exp), precision);
+    const RoundedSig r = round_significand(rc, sign, kMinExp, shift_right_sticky(sig, kMinExp - exp), precision);
     if (r.inexact) ctx.raise(kUE | kPE | (r.up ? kC1 : 0));
     const u64 s = static_cast<u64>(r.sig >> 64);
     return make(sign, (s >> 63) ? 1 : 0, s);
   }
-  const RoundedSig r = round_sig(rc, sign, exp, sig, precision);
+  const RoundedSig r = round_significand(rc, sign, exp, sig, precision);
   if (r.exp > kMaxExp) {
     if (!ctx.masked(kOE)) {
       if (r.exp + kExpBias - kBiasAdjust < 0x7FFF) {

@@ -108,6 +108,16 @@ inline int clz128(u128 v) {
   return hi ? std::countl_zero(hi) : 64 + std::countl_zero(static_cast<u64>(v));
 }
 
+// A significand rounded at `precision` bits below bit 127 (denormalized inputs included): the
+// kept bits, the exponent (incremented when rounding carried out of bit 127), and whether bits
+// were discarded and whether the magnitude was rounded up.
+struct RoundedSig {
+  u128 sig;
+  int exp;
+  bool inexact, up;
+};
+RoundedSig round_significand(Rounding rc, bool sign, int exp, u128 sig, int precision);
+
 // Rounds (-1)^sign * sig * 2^(exp - 127) (sig has bit 127 set; lower bits carry the sticky
 // information) to `precision` bits in the register format, raising OE/UE/PE and C1 as the x87
 // does.

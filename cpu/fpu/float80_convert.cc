@@ -43,6 +43,37 @@ u64 pack_format(bool sign, u64 biased_exp, u64 frac, Format f) {
   return (u64{sign} << (f.frac_bits + f.exp_bits)) | (biased_exp << f.frac_bits) | frac;
 }
 
+// A finite nonzero value rounded to the format's precision and exponent range. Unmasked
+// overflow and underflow leave memory unchanged and raise only OE or UE (no PE, no C1).
+u64 store_finite(Ctx& ctx, const Parts& p, Format f) {
+  const int emin = 1 - f.bias(), emax = f.bias();
+  const bool tiny = p.exp < emin;
+  if (tiny && !ctx.masked(kUE)) {
+    ctx.raise(kUE);
+    return 0;
+  }
+  const u128 sig = tiny ? shift_right_sticky(u128{p.sig} << 64, emin - p.exp) : u128{p.sig} << 64;
+  const RoundedSig r = round_significand(ctx.rounding(), p.sign, tiny ? emin : p.exp, sig, f.frac_bits + 1);
+  const u64 frac = static_cast<u64>(r.sig >> (127 - f.frac_bits)) & ((u64{1} << f.frac_bits) - 1);
+  if (tiny) {
+    if (r.inexact) ctx.raise(kUE | kPE | (r.up ? kC1 : 0));
+    return pack_format(p.sign, (r.sig >> 127) ? 1 : 0, frac, f);
+  }
+  if (r.exp > emax) {
+    if (!ctx.masked(kOE)) {
+      ctx.raise(kOE);
+      return 0;
+    }
+    const Rounding rc = ctx.rounding();
+    const bool to_infinity = rc == kNearest || (rc == kUp && !p.sign) || (rc == kDown && p.sign);
+    ctx.raise(kOE | kPE | (to_infinity ? kC1 : 0));
+    if (to_infinity) return pack_format(p.sign, f.exp_mask(), 0, f);
+    return pack_format(p.sign, f.exp_mask() - 1, (u64{1} << f.frac_bits) - 1, f);
+  }
+  if (r.inexact) ctx.raise(kPE | (r.up ? kC1 : 0));
+  return pack_format(p.sign, static_cast<u64>(r.exp + f.bias()), frac, f);
+}
+
 u64 store_format(Ctx& ctx, Float80 a, Format f) {
   const Class c = classify(a);
   const u64 quiet_bit = u64{1} << (f.frac_bits - 1);
@@ -61,61 +92,7 @@ u64 store_format(Ctx& ctx, Float80 a, Format f) {
     case Class::kDenormal:
     case Class::kNormal: break;
   }
-  // Round in the register exponent range with the format's precision and range, then repack.
-  const Parts p = unpack(a);
-  const int emin = 1 - f.bias(), emax = f.bias(), precision = f.frac_bits + 1;
-  u128 sig = u128{p.sig} << 64;
-  int exp = p.exp;
-  const bool tiny = exp < emin;
-  if (tiny) {
-    sig = shift_right_sticky(sig, emin - exp);
-    exp = emin;
-  }
-  // Rounding sig at `precision` below bit 127 (denormalized values included).
-  const int drop = 128 - precision;
-  const u128 unit = u128{1} << drop, rem = sig & (unit - 1);
-  sig -= rem;
-  bool up = false;
-  if (rem) {
-    switch (ctx.rounding()) {
-      case kNearest: up = rem > (unit >> 1) || (rem == (unit >> 1) && (sig & unit)); break;
-      case kDown: up = p.sign; break;
-      case kUp: up = !p.sign; break;
-      case kTowardZero: break;
-    }
-  }
-  if (up) {
-    sig += unit;
-    if (sig == 0) {
-      sig = u128{1} << 127;
-      ++exp;
-    }
-  }
-  const bool inexact = rem != 0;
-  if (tiny) {
-    if (!ctx.masked(kUE)) {
-      ctx.raise(kUE);  // memory unchanged; no PE or C1 (SDM Vol. 1 §4.9.1.5)
-      return 0;
-    }
-    if (inexact) ctx.raise(kUE | kPE | (up ? kC1 : 0));
-    const bool normal = sig >> 127;
-    const u64 frac = static_cast<u64>(sig >> drop) & ((u64{1} << f.frac_bits) - 1);
-    return pack_format(p.sign, normal ? 1 : 0, frac, f);
-  }
-  if (exp > emax) {
-    if (!ctx.masked(kOE)) {
-      ctx.raise(kOE);
-      return 0;
-    }
-    const Rounding rc = ctx.rounding();
-    const bool to_infinity = rc == kNearest || (rc == kUp && !p.sign) || (rc == kDown && p.sign);
-    ctx.raise(kOE | kPE | (to_infinity ? kC1 : 0));
-    if (to_infinity) return pack_format(p.sign, f.exp_mask(), 0, f);
-    return pack_format(p.sign, f.exp_mask() - 1, (u64{1} << f.frac_bits) - 1, f);
-  }
-  if (inexact) ctx.raise(kPE | (up ? kC1 : 0));
-  const u64 frac = static_cast<u64>(sig >> drop) & ((u64{1} << f.frac_bits) - 1);
-  return pack_format(p.sign, static_cast<u64>(exp + f.bias()), frac, f);
+  return store_finite(ctx, unpack(a), f);
 }
 
 // Rounds to an integer for FIST/FBSTP (denormal operands raise no DE there); false (with IE) for NaNs, infinities, unsupported
