@@ -2,8 +2,10 @@
 // A20 and reset; the CMOS contents the firmware reads; system reset of all of it.
 //
 // Interrupts: ISA devices drive IsaIrqs lines (PIT 0, keyboard 1, COM2 3, COM1 4, RTC 8, ACPI
-// SCI 9, mouse 12), which feed the 8259 pair; PCI INTx pins reach ISA IRQs through the PIIX3
-// PIRQ routing. The master 8259's INT is the CPU's INTR.
+// SCI 9, mouse 12), which feed both the 8259 pair and the I/O APIC (IRQ 0 on input 2); PCI INTx
+// pins reach ISA IRQs through the PIIX3 PIRQ routing, and I/O APIC inputs 16-19 directly. The
+// master 8259's INT is the local APIC's LINT0 (virtual wire); the local APIC drives the CPU's
+// INTR and answers its INTA cycles.
 #include <algorithm>
 
 #include "base/log.h"
@@ -22,9 +24,12 @@ constexpr u32 kDirectBootLfb = static_cast<u32>(Vga::kDefaultLfbBase);
 }  // namespace
 
 void Machine::build_board() {
-  m_pic = std::make_unique<DualPic>(m_io, IrqLine(m_cpu.get(), Cpu::kIntrLine));
-  m_cpu->set_interrupt_controller(m_pic.get());
-  m_isa_irqs = std::make_unique<IsaIrqs>(*m_pic, nullptr);
+  m_lapic = std::make_unique<LocalApic>(*m_cpu, m_mem, m_clock);
+  m_ioapic = std::make_unique<IoApic>(m_mem, *m_lapic);
+  m_pic = std::make_unique<DualPic>(m_io, IrqLine(m_lapic.get(), LocalApic::kLint0));
+  m_lapic->set_pic(m_pic.get());
+  m_cpu->set_interrupt_controller(m_lapic.get());
+  m_isa_irqs = std::make_unique<IsaIrqs>(*m_pic, m_ioapic.get());
   IsaIrqs& irqs = *m_isa_irqs;
 
   m_pit = std::make_unique<Pit>(m_io, m_clock, irqs.line(0));
@@ -41,7 +46,7 @@ void Machine::build_board() {
 
   m_pci = std::make_unique<PciBus>(m_io);
   m_i440fx = std::make_unique<I440fx>(m_mem);
-  m_piix3 = std::make_unique<Piix3>(&irqs.source(IsaIrqs::kPciRouting), nullptr, [this] { request_reset(); });
+  m_piix3 = std::make_unique<Piix3>(&irqs.source(IsaIrqs::kPciRouting), m_ioapic.get(), [this] { request_reset(); });
   m_acpi = std::make_unique<Piix4Acpi>(m_io, m_clock, irqs.line(Piix4Acpi::kSciIrq, IsaIrqs::kAcpiSci),
                                        [this] { request_exit(MachineStatus::kPoweredOff, 0); });
   m_vga = std::make_unique<Vga>(m_io, m_mem, m_clock);
@@ -97,6 +102,8 @@ void Machine::reset() {
   log(LogCat::kMachine, LogLevel::kInfo, "system reset");
   m_reset_pending = false;
   m_cpu->reset();
+  m_lapic->reset();
+  m_ioapic->reset();
   m_pic->reset();
   m_pit->reset();
   m_rtc->reset();

@@ -10,11 +10,13 @@
 
 #include "base/clock.h"
 #include "cpu/cpu.h"
+#include "devices/apic.h"
 #include "devices/char_backend.h"
 #include "devices/debug_port.h"
 #include "devices/fw_cfg.h"
 #include "devices/i440fx.h"
 #include "devices/i8042.h"
+#include "devices/ioapic.h"
 #include "devices/pci.h"
 #include "devices/pic.h"
 #include "devices/piix3.h"
@@ -105,6 +107,8 @@ class Machine {
   IoSpace m_io;
   std::unique_ptr<Cpu> m_cpu;
   // Interrupt controllers and the ISA lines.
+  std::unique_ptr<LocalApic> m_lapic;
+  std::unique_ptr<IoApic> m_ioapic;
   std::unique_ptr<DualPic> m_pic;
   std::unique_ptr<IsaIrqs> m_isa_irqs;
   // ISA devices.
