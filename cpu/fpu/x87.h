@@ -59,9 +59,13 @@ bool stack_underflow(X87State& s);
 bool stack_overflow(X87State& s);
 
 // Memory operands.
+// The linear address of the `size`-byte operand at sreg:offset after the segment checks of the
+// whole range; the alignment check (#AC) uses `align`, the operand's natural alignment (SDM
+// Vol. 3 Table 6-7: 8 for extended reals and BCD, 2 or 4 for the x87 state images).
+u32 linear_operand(Cpu& cpu, u8 sreg, u32 offset, u32 size, u32 align, Access access);
 Float80 read_f80(Cpu& cpu, u8 sreg, u32 offset);
 // Checks that [offset, offset + size) can be written (segment, paging) before any byte is.
-u32 probe_write(Cpu& cpu, u8 sreg, u32 offset, u32 size);
+u32 probe_write(Cpu& cpu, u8 sreg, u32 offset, u32 size, u32 align);
 void write_f80(Cpu& cpu, u8 sreg, u32 offset, Float80 v);
 // The memory source operand of an arithmetic instruction, widened exactly to the register
 // format (SNaNs stay signalling: the operation decides); denormal reals set ctx.denormal_source.

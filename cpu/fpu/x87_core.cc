@@ -100,20 +100,26 @@ bool stack_overflow(X87State& s) {
   return s.control & fp::kIE;
 }
 
+u32 linear_operand(Cpu& cpu, u8 sreg, u32 offset, u32 size, u32 align, Access access) {
+  const u32 lin = cpu.linear(sreg, offset, align, access);
+  cpu.linear(sreg, offset + size - align, align, access);  // the end of the range
+  return lin;
+}
+
 Float80 read_f80(Cpu& cpu, u8 sreg, u32 offset) {
-  const u32 lin = cpu.linear(sreg, offset, 10, Access::kRead);
+  const u32 lin = linear_operand(cpu, sreg, offset, 10, 8, Access::kRead);
   const u64 signif = u64{cpu.read_lin(lin, 4, cpu.user())} | (u64{cpu.read_lin(lin + 4, 4, cpu.user())} << 32);
   return Float80{signif, static_cast<u16>(cpu.read_lin(lin + 8, 2, cpu.user()))};
 }
 
-u32 probe_write(Cpu& cpu, u8 sreg, u32 offset, u32 size) {
-  const u32 lin = cpu.linear(sreg, offset, size, Access::kWrite);
+u32 probe_write(Cpu& cpu, u8 sreg, u32 offset, u32 size, u32 align) {
+  const u32 lin = linear_operand(cpu, sreg, offset, size, align, Access::kWrite);
   cpu.probe_lin(lin, size, Access::kWrite, cpu.user());
   return lin;
 }
 
 void write_f80(Cpu& cpu, u8 sreg, u32 offset, Float80 v) {
-  const u32 lin = probe_write(cpu, sreg, offset, 10);
+  const u32 lin = probe_write(cpu, sreg, offset, 10, 8);
   cpu.write_lin(lin, 4, static_cast<u32>(v.signif), cpu.user());
   cpu.write_lin(lin + 4, 4, static_cast<u32>(v.signif >> 32), cpu.user());
   cpu.write_lin(lin + 8, 2, v.sign_exp, cpu.user());

@@ -28,14 +28,18 @@ struct Image {
 
 u32 address(Cpu& cpu, const DecodedInsn& d) { return cpu.effective_address(d); }
 
+// The state images need 2-byte (16-bit forms) or 4-byte alignment under #AC; FXSAVE's 16 is
+// checked (as #GP) by check_fx_operand.
+u32 image_align(const DecodedInsn& d) { return d.osize == 4 ? 4 : 2; }
+
 void read_image(Cpu& cpu, const DecodedInsn& d, Image& img, u32 size) {
-  const u32 lin = cpu.linear(d.seg, address(cpu, d), size, Access::kRead);
+  const u32 lin = linear_operand(cpu, d.seg, address(cpu, d), size, image_align(d), Access::kRead);
   cpu.probe_lin(lin, size, Access::kRead, cpu.user());
   for (u32 i = 0; i < size; i += 2) img.put16(i, cpu.read_lin(lin + i, 2, cpu.user()));
 }
 
 void write_image(Cpu& cpu, const DecodedInsn& d, const Image& img, u32 size) {
-  const u32 lin = probe_write(cpu, d.seg, address(cpu, d), size);
+  const u32 lin = probe_write(cpu, d.seg, address(cpu, d), size, image_align(d));
   for (u32 i = 0; i < size; i += 2) cpu.write_lin(lin + i, 2, img.get16(i), cpu.user());
 }
 
@@ -185,7 +189,7 @@ void op_fxsave(Cpu& cpu, const DecodedInsn& d) {
   img.put32(28, 0xFFBF);  // MXCSR_MASK: the bits FXRSTOR accepts
   for (unsigned i = 0; i < 8; ++i) img.put80(32 + 16 * i, st(s, i));
   // The x87 part; the XMM area (no SSE state on this CPU model) is left as it is.
-  const u32 lin = probe_write(cpu, d.seg, address(cpu, d), 512);
+  const u32 lin = probe_write(cpu, d.seg, address(cpu, d), 512, 16);
   for (u32 i = 0; i < 160; i += 2) cpu.write_lin(lin + i, 2, img.get16(i), cpu.user());
 }
 

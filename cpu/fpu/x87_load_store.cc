@@ -168,7 +168,7 @@ void op_fbld(Cpu& cpu, const DecodedInsn& d) {
   begin(cpu, d);
   u8 bcd[10];
   const u32 ea = cpu.effective_address(d);
-  const u32 lin = cpu.linear(d.seg, ea, 10, Access::kRead);
+  const u32 lin = linear_operand(cpu, d.seg, ea, 10, 8, Access::kRead);
   for (u32 i = 0; i < 10; ++i) bcd[i] = static_cast<u8>(cpu.read_lin(lin + i, 1, cpu.user()));
   push_checked(cpu.fpu, fp::from_bcd(bcd), fp::Ctx{cpu.fpu.control});
 }
@@ -205,7 +205,7 @@ void op_fbstp(Cpu& cpu, const DecodedInsn& d) {
       return;
     }
   }
-  const u32 lin = probe_write(cpu, d.seg, ea, 10);
+  const u32 lin = probe_write(cpu, d.seg, ea, 10, 8);
   for (u32 i = 0; i < 10; ++i) cpu.write_lin(lin + i, 1, bcd[i], cpu.user());
   apply_flags(s, ctx.flags);
   pop(s);
