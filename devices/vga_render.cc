@@ -16,12 +16,10 @@ namespace {
 constexpr u32 kMinDimension = 8;
 constexpr u32 kMaxDimension = 4096;
 
-VgaImage blank_image(u32 width, u32 height) {
-  VgaImage image;
+void blank_image(VgaImage& image, u32 width, u32 height) {
   image.width = width;
   image.height = height;
   image.pixels.assign(size_t{width} * height, 0);
-  return image;
 }
 
 CrtcScan decode_crtc(const VgaRegs& r) {
@@ -50,7 +48,8 @@ VgaScreenKind graphics_kind(const VgaRegs& r) {
   return VgaScreenKind::kPlanar16;
 }
 
-void render_planar_line(const Vga& vga, const VgaScreen& s, u32 row_ma, u32 row_scan, u32* out, u32 count) {
+void render_planar_line(const Vga& vga, const VgaScreen& s, const VgaColors& colors, u32 row_ma, u32 row_scan,
+                        u32* out, u32 count) {
   const u8 plane_enable = vga.regs().attr[kAttrColorPlaneEnable] & 0x0F;
   for (u32 x = 0; x < count; x += 8) {
     const u32 offset = s.scan.plane_offset(row_ma + x / 8, row_scan);
@@ -59,12 +58,13 @@ void render_planar_line(const Vga& vga, const VgaScreen& s, u32 row_ma, u32 row_
     for (u32 bit = 0; bit < 8 && x + bit < count; ++bit) {
       u8 index = 0;
       for (unsigned p = 0; p < 4; ++p) index |= static_cast<u8>(((planes[p] >> (7 - bit)) & 1) << p);
-      out[x + bit] = attribute_color(vga, index & plane_enable);
+      out[x + bit] = colors.attribute[index & plane_enable];
     }
   }
 }
 
-void render_cga_line(const Vga& vga, const VgaScreen& s, u32 row_ma, u32 row_scan, u32* out, u32 count) {
+void render_cga_line(const Vga& vga, const VgaScreen& s, const VgaColors& colors, u32 row_ma, u32 row_scan, u32* out,
+                     u32 count) {
   // Shift register interleave: pixels 0-3 from planes 0 (low bits) and 2, pixels 4-7 from
   // planes 1 and 3, two bits a pixel, most significant first.
   for (u32 x = 0; x < count; x += 8) {
@@ -74,15 +74,16 @@ void render_cga_line(const Vga& vga, const VgaScreen& s, u32 row_ma, u32 row_sca
       const unsigned shift = 6 - 2 * (i & 3);
       const u8 low = (vga.plane_byte(even, offset) >> shift) & 3;
       const u8 high = (vga.plane_byte(even + 2, offset) >> shift) & 3;
-      out[x + i] = attribute_color(vga, static_cast<u8>(low | (high << 2)));
+      out[x + i] = colors.attribute[low | (high << 2)];
     }
   }
 }
 
-void render_256_line(const Vga& vga, const VgaScreen& s, u32 row_ma, u32 row_scan, u32* out, u32 count) {
+void render_256_line(const Vga& vga, const VgaScreen& s, const VgaColors& colors, u32 row_ma, u32 row_scan, u32* out,
+                     u32 count) {
   for (u32 x = 0; x < count; x += 4) {
     const u32 offset = s.scan.plane_offset(row_ma + x / 4, row_scan);
-    for (u32 p = 0; p < 4 && x + p < count; ++p) out[x + p] = dac_color(vga, vga.plane_byte(p, offset));
+    for (u32 p = 0; p < 4 && x + p < count; ++p) out[x + p] = colors.dac[vga.plane_byte(p, offset)];
   }
 }
 
@@ -94,8 +95,7 @@ u32 pel_panning(const VgaRegs& r, VgaScreenKind kind) {
   return pan & 7;
 }
 
-VgaImage render_graphics(const Vga& vga, const VgaScreen& s) {
-  VgaImage image = blank_image(s.width, s.height);
+void render_graphics(const Vga& vga, const VgaScreen& s, const VgaColors& colors, VgaImage& image) {
   const u32 pan = pel_panning(vga.regs(), s.kind);
   const bool split_unpanned = vga.regs().attr[kAttrModeControl] & 0x20;
   std::vector<u32> line(s.width + 8);
@@ -105,47 +105,52 @@ VgaImage render_graphics(const Vga& vga, const VgaScreen& s) {
     const u32 shift = split_unpanned && y * s.scan.scan_repeat > s.scan.line_compare ? 0 : pan;
     const u32 count = s.width + shift;
     if (s.kind == VgaScreenKind::kColor256)
-      render_256_line(vga, s, row_ma, row_scan, line.data(), count);
+      render_256_line(vga, s, colors, row_ma, row_scan, line.data(), count);
     else if (s.kind == VgaScreenKind::kCga4)
-      render_cga_line(vga, s, row_ma, row_scan, line.data(), count);
+      render_cga_line(vga, s, colors, row_ma, row_scan, line.data(), count);
     else
-      render_planar_line(vga, s, row_ma, row_scan, line.data(), count);
+      render_planar_line(vga, s, colors, row_ma, row_scan, line.data(), count);
     std::copy(line.begin() + shift, line.begin() + shift + s.width, image.pixels.begin() + size_t{y} * s.width);
   }
-  return image;
 }
 
-u32 vbe_pixel(const Vga& vga, const u8* p, u16 bpp) {
+// One line of a VBE direct-colour or 8-bit mode; the depth is decided once a line.
+void render_vbe_line(const u8* p, u16 bpp, const VgaColors& colors, u32* out, u32 width) {
+  auto widen5 = [](u32 v) { return (v << 3) | (v >> 2); };
   switch (bpp) {
-    case 8: return dac_color(vga, *p);
-    case 15: {
-      const u16 v = load_le<u16>(p);
-      const u32 r = (v >> 10) & 0x1F, g = (v >> 5) & 0x1F, b = v & 0x1F;
-      return ((r << 3 | r >> 2) << 16) | ((g << 3 | g >> 2) << 8) | (b << 3 | b >> 2);
-    }
-    case 16: {
-      const u16 v = load_le<u16>(p);
-      const u32 r = (v >> 11) & 0x1F, g = (v >> 5) & 0x3F, b = v & 0x1F;
-      return ((r << 3 | r >> 2) << 16) | ((g << 2 | g >> 4) << 8) | (b << 3 | b >> 2);
-    }
-    default:  // 24 and 32: blue, green, red in memory order
-      return (u32{p[2]} << 16) | (u32{p[1]} << 8) | p[0];
+    case 8:
+      for (u32 x = 0; x < width; ++x) out[x] = colors.dac[p[x]];
+      break;
+    case 15:
+      for (u32 x = 0; x < width; ++x) {
+        const u32 v = load_le<u16>(p + 2 * x);
+        out[x] = (widen5((v >> 10) & 0x1F) << 16) | (widen5((v >> 5) & 0x1F) << 8) | widen5(v & 0x1F);
+      }
+      break;
+    case 16:
+      for (u32 x = 0; x < width; ++x) {
+        const u32 v = load_le<u16>(p + 2 * x);
+        const u32 g = (v >> 5) & 0x3F;
+        out[x] = (widen5((v >> 11) & 0x1F) << 16) | (((g << 2) | (g >> 4)) << 8) | widen5(v & 0x1F);
+      }
+      break;
+    case 24:  // blue, green, red in memory order
+      for (u32 x = 0; x < width; ++x) out[x] = (u32{p[3 * x + 2]} << 16) | (u32{p[3 * x + 1]} << 8) | p[3 * x];
+      break;
+    default:  // 32: blue, green, red, unused
+      for (u32 x = 0; x < width; ++x) out[x] = load_le<u32>(p + 4 * x) & 0xFFFFFF;
+      break;
   }
 }
 
-VgaImage render_vbe(const Vga& vga, const VgaScreen& s) {
+void render_vbe(const Vga& vga, const VgaScreen& s, const VgaColors& colors, VgaImage& image) {
   const VbeRegs& vbe = vga.vbe();
-  VgaImage image = blank_image(s.width, s.height);
-  const u32 bytes = vbe.bytes_per_pixel();
+  const u64 line_bytes = u64{s.width} * vbe.bytes_per_pixel();
   for (u32 y = 0; y < s.height; ++y) {
-    const u64 line = vbe.start_byte + u64{y} * vbe.line_bytes;
-    for (u32 x = 0; x < s.width; ++x) {
-      const u64 at = line + u64{x} * bytes;
-      if (at + bytes > Vga::kVramBytes) break;
-      image.pixels[size_t{y} * s.width + x] = vbe_pixel(vga, vga.vram() + at, vbe.bpp);
-    }
+    const u64 start = vbe.start_byte + u64{y} * vbe.line_bytes;
+    if (start + line_bytes > Vga::kVramBytes) break;  // beyond video memory: stays black
+    render_vbe_line(vga.vram() + start, vbe.bpp, colors, &image.pixels[size_t{y} * s.width], s.width);
   }
-  return image;
 }
 
 VgaScreen describe_vbe(const VbeRegs& vbe) {
@@ -247,14 +252,29 @@ VgaScreen describe_screen(const Vga& vga) {
   return s;
 }
 
-VgaImage render_screen(const Vga& vga) {
+VgaColors frame_colors(const Vga& vga) {
+  VgaColors colors;
+  for (unsigned i = 0; i < colors.attribute.size(); ++i) colors.attribute[i] = attribute_color(vga, static_cast<u8>(i));
+  for (unsigned i = 0; i < colors.dac.size(); ++i) colors.dac[i] = dac_color(vga, static_cast<u8>(i));
+  return colors;
+}
+
+void render_screen(const Vga& vga, VgaImage& image) {
   const VgaScreen screen = describe_screen(vga);
+  blank_image(image, screen.width, screen.height);
+  if (screen.kind == VgaScreenKind::kBlank) return;
+  const VgaColors colors = frame_colors(vga);
   switch (screen.kind) {
-    case VgaScreenKind::kBlank: return blank_image(screen.width, screen.height);
-    case VgaScreenKind::kText: return render_text(vga, screen);
-    case VgaScreenKind::kVbe: return render_vbe(vga, screen);
-    default: return render_graphics(vga, screen);
+    case VgaScreenKind::kText: render_text(vga, screen, colors, image); break;
+    case VgaScreenKind::kVbe: render_vbe(vga, screen, colors, image); break;
+    default: render_graphics(vga, screen, colors, image); break;
   }
+}
+
+VgaImage render_screen(const Vga& vga) {
+  VgaImage image;
+  render_screen(vga, image);
+  return image;
 }
 
 }  // namespace tern

@@ -5,6 +5,7 @@
 // two identical runs give identical images.
 #pragma once
 
+#include <array>
 #include <vector>
 
 #include "base/types.h"
@@ -57,13 +58,22 @@ VgaScreen describe_screen(const Vga& vga);
 
 // The whole visible screen.
 VgaImage render_screen(const Vga& vga);
+// The same into `image`, reusing its storage (the window renders 60 frames a second).
+void render_screen(const Vga& vga, VgaImage& image);
 
 // The 24-bit colour of DAC entry `index` (after the pel mask), 6-bit components widened.
 u32 dac_color(const Vga& vga, u8 index);
 // The colour of a 4-bit attribute colour through the palette registers and colour select.
 u32 attribute_color(const Vga& vga, u8 color_index);
 
-// A text screen described by `screen` (vga_render_text.cc).
-VgaImage render_text(const Vga& vga, const VgaScreen& screen);
+// The colours of one frame: the 16 attribute colours and the 256 DAC entries.
+struct VgaColors {
+  std::array<u32, 16> attribute{};
+  std::array<u32, 256> dac{};
+};
+VgaColors frame_colors(const Vga& vga);
+
+// A text screen described by `screen` into `image`, already sized (vga_render_text.cc).
+void render_text(const Vga& vga, const VgaScreen& screen, const VgaColors& colors, VgaImage& image);
 
 }  // namespace tern

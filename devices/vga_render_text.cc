@@ -43,8 +43,8 @@ TextStyle text_style(const Vga& vga) {
 }
 
 // The nine (or eight) dots of one character cell on one scan line, as colours.
-void draw_cell(const Vga& vga, const TextStyle& t, u8 ch, u8 attr, u32 row_scan, bool cursor, u32* dots,
-               u32 width) {
+void draw_cell(const Vga& vga, const TextStyle& t, const VgaColors& colors, u8 ch, u8 attr, u32 row_scan, bool cursor,
+               u32* dots, u32 width) {
   u8 fg = attr & 0x0F;
   u8 bg = attr >> 4;
   if (t.blink_enabled) {
@@ -55,8 +55,8 @@ void draw_cell(const Vga& vga, const TextStyle& t, u8 ch, u8 attr, u32 row_scan,
   u8 glyph = vga.plane_byte(2, font + u32{ch} * 32 + row_scan);
   if ((attr & 0x77) == 0x01 && row_scan == t.underline_line) glyph = 0xFF;
   if (cursor && row_scan >= t.cursor_first && row_scan <= t.cursor_last) glyph = 0xFF;
-  const u32 fg_color = attribute_color(vga, fg);
-  const u32 bg_color = attribute_color(vga, bg);
+  const u32 fg_color = colors.attribute[fg];
+  const u32 bg_color = colors.attribute[bg];
   for (u32 i = 0; i < 8 && i < width; ++i) dots[i] = (glyph & (0x80 >> i)) ? fg_color : bg_color;
   if (width == 9) {
     // The ninth dot repeats the eighth for the box-drawing range 0xC0-0xDF.
@@ -67,11 +67,7 @@ void draw_cell(const Vga& vga, const TextStyle& t, u8 ch, u8 attr, u32 row_scan,
 
 }  // namespace
 
-VgaImage render_text(const Vga& vga, const VgaScreen& s) {
-  VgaImage image;
-  image.width = s.width;
-  image.height = s.height;
-  image.pixels.assign(size_t{s.width} * s.height, 0);
+void render_text(const Vga& vga, const VgaScreen& s, const VgaColors& colors, VgaImage& image) {
   const TextStyle t = text_style(vga);
   u32 dots[9];
   for (u32 y = 0; y < s.height; ++y) {
@@ -82,7 +78,8 @@ VgaImage render_text(const Vga& vga, const VgaScreen& s) {
       const u32 ma = row_ma + col;
       const u32 offset = s.scan.plane_offset(ma, row_scan);
       const bool cursor = t.cursor_visible && (ma & 0xFFFF) == t.cursor_ma;
-      draw_cell(vga, t, vga.plane_byte(0, offset), vga.plane_byte(1, offset), row_scan, cursor, dots, s.char_width);
+      draw_cell(vga, t, colors, vga.plane_byte(0, offset), vga.plane_byte(1, offset), row_scan, cursor, dots,
+                s.char_width);
       for (u32 i = 0; i < s.char_width; ++i) {
         if (s.double_width) {
           out[(col * s.char_width + i) * 2] = dots[i];
@@ -93,7 +90,6 @@ VgaImage render_text(const Vga& vga, const VgaScreen& s) {
       }
     }
   }
-  return image;
 }
 
 }  // namespace tern

@@ -145,7 +145,8 @@ class WindowRun {
   // A new frame about 60 times a second, a new title once a second.
   void refresh(HostClock::time_point now) {
     if (now >= m_next_frame) {
-      m_window.present(render_screen(m_machine.vga()));
+      render_screen(m_machine.vga(), m_frame);
+      m_window.present(m_frame);
       m_machine.flush_output();  // console files follow the run, for whoever watches them
       m_next_frame = now + kFrameInterval;
     }
@@ -162,6 +163,7 @@ class WindowRun {
   SdlWindow m_window;
   WindowInput m_input;
   ScreenOutputs m_screen;
+  VgaImage m_frame;  // reused from frame to frame
   std::optional<HostPacer> m_pacer;
   u64 m_slice_ns = kMaxSliceNs;
   bool m_closed = false;
