@@ -32,7 +32,7 @@ class AtaDisk final : public IdeDevice {
   };
   Geometry default_geometry() const { return m_default; }
 
-  bool is_packet_device() const override { return false; }
+  IdeDeviceKind kind() const override { return IdeDeviceKind::kAta; }
   void serialize(StateIo& io) override;
 
   // Multiple-sector transfers: the largest DRQ block READ/WRITE MULTIPLE may use (word 47).

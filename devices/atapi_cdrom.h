@@ -34,7 +34,7 @@ class AtapiCdrom final : public IdeDevice {
   // Puts a disc in and closes the tray (the guest sees a new-media event and unit attention).
   void insert_media(std::unique_ptr<DiskImage> media);
 
-  bool is_packet_device() const override { return true; }
+  IdeDeviceKind kind() const override { return IdeDeviceKind::kAtapi; }
   void serialize(StateIo& io) override;
 
  protected:

@@ -10,25 +10,46 @@ namespace {
 
 constexpr u8 kExecuteDeviceDiagnostic = 0x90;
 
+// The position of a missing drive: it latches register writes like any device on the cable
+// but never executes a command, never interrupts and reads Status 00h.
+class AbsentDevice final : public IdeDevice {
+ public:
+  AbsentDevice() { hardware_reset(); }
+  IdeDeviceKind kind() const override { return IdeDeviceKind::kAbsent; }
+
+ protected:
+  void execute(u8) override {}
+  void pio_block_done() override {}
+  bool dma_fetch(u64, u8*, size_t) override { return false; }
+  bool dma_store(u64, const u8*, size_t) override { return false; }
+  void dma_finished(bool) override {}
+  void load_signature() override {
+    m_tf.sector_count = 1;
+    m_tf.lba_low = 1;
+    m_tf.lba_mid = 0xFF;
+    m_tf.lba_high = 0xFF;
+    m_tf.device = 0;
+    m_tf.error = 0;
+    m_tf.status = 0;
+  }
+};
+
 }  // namespace
 
 IdeChannel::IdeChannel(PhysMemory& mem, IrqLine irq) : m_mem(mem), m_irq(irq), m_bus_master(mem) {}
 
 void IdeChannel::attach(unsigned position, std::unique_ptr<IdeDevice> device) {
   m_devices[position] = std::move(device);
-  for (unsigned i = 0; i < 2; ++i) {
-    if (m_devices[i]) m_devices[i]->set_position(i == 1, m_devices[i ^ 1] != nullptr);
-  }
+  m_present[position] = true;
+  const unsigned other = position ^ 1;
+  if (!m_present[other]) m_devices[other] = std::make_unique<AbsentDevice>();
+  for (unsigned i = 0; i < 2; ++i) m_devices[i]->set_position(i == 1, m_present[i ^ 1]);
 }
 
 u8 IdeChannel::read_register(u32 offset) {
   const AtaReg reg = static_cast<AtaReg>(offset);
   IdeDevice* dev = selected();
-  if (!dev) {
-    IdeDevice* other = m_devices[m_selected ^ 1].get();
-    if (!other) return 0xFF;  // floating bus
-    return reg == AtaReg::kCommand ? 0x00 : other->read_register(reg, m_control & kHob);
-  }
+  if (!dev) return 0xFF;  // no drive on the cable: the bus floats
   const u8 value = dev->read_register(reg, m_control & kHob);
   if (reg == AtaReg::kCommand) {
     dev->acknowledge_interrupt();  // reading Status clears a pending interrupt (§7.15)
@@ -94,7 +115,7 @@ void IdeChannel::write_command_block(u32 offset, u32 value, unsigned size) {
 
 u8 IdeChannel::read_alt_status() const {
   if (IdeDevice* dev = selected()) return dev->read_register(AtaReg::kCommand, false);
-  return m_devices[m_selected ^ 1] ? 0x00 : 0xFF;
+  return 0xFF;
 }
 
 void IdeChannel::write_device_control(u8 value) {
@@ -190,9 +211,8 @@ void IdeChannel::serialize(StateIo& io) {
   if (io.loading() && m_selected > 1) throw_state_error("IDE channel: bad selected device");
   m_bus_master.serialize(io);
   for (auto& dev : m_devices) {
-    // 0: no device, 1: ATA disk, 2: ATAPI device.
-    u8 kind = !dev ? 0 : dev->is_packet_device() ? 2 : 1;
-    const u8 expected = kind;
+    const u8 expected = dev ? static_cast<u8>(dev->kind()) : 0;
+    u8 kind = expected;
     io(kind);
     if (kind != expected) throw_state_error("IDE channel: the saved machine had other drives");
     if (dev) dev->serialize(io);

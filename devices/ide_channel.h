@@ -3,9 +3,10 @@
 // channel's bus-master DMA registers.
 //
 // Writes to the command block reach both devices (the Command register only the selected one);
-// reads come from the selected device. When the selected device is absent, the other one
-// answers for it with Status 00h (what hosts check to find device 1 missing); with no device
-// at all the bus floats and reads all ones.
+// reads come from the selected device. A position without a drive next to one with a drive
+// latches register writes but executes nothing: Status reads 00h and its reset signature is
+// FFh/FFh, which is how SeaBIOS and Linux find device 1 missing (QEMU's IDE answers the same).
+// With no drive at all the bus floats and reads all ones.
 #pragma once
 
 #include <array>
@@ -27,7 +28,8 @@ class IdeChannel {
 
   // Puts `device` at position 0 (master) or 1 (slave); before the guest runs.
   void attach(unsigned position, std::unique_ptr<IdeDevice> device);
-  IdeDevice* device(unsigned position) const { return m_devices[position].get(); }
+  // The drive at `position`, or null.
+  IdeDevice* device(unsigned position) const { return m_present[position] ? m_devices[position].get() : nullptr; }
 
   // The command block (offsets 0-7 from 1F0h/170h) and the control block register at 3F6h/376h.
   u32 read_command_block(u32 offset, unsigned size);
@@ -63,7 +65,9 @@ class IdeChannel {
   PhysMemory& m_mem;
   IrqLine m_irq;
   IdeBusMaster m_bus_master;
+  // Drives, and stand-ins for a missing drive beside a present one (m_present false).
   std::array<std::unique_ptr<IdeDevice>, 2> m_devices;
+  std::array<bool, 2> m_present{};
   unsigned m_selected = 0;
   u8 m_control = 0;
   bool m_bus_master_enabled = false;

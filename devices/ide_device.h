@@ -45,6 +45,9 @@ inline constexpr u8 kLba = 0x40;
 inline constexpr u8 kDev = 0x10;
 }  // namespace ata_device
 
+// What sits at a position of the channel (recorded in save states).
+enum class IdeDeviceKind : u8 { kAta = 1, kAtapi = 2, kAbsent = 3 };
+
 // Command block register offsets; reads of kFeature and kCommand return Error and Status.
 enum class AtaReg : u8 { kData, kFeature, kSectorCount, kLbaLow, kLbaMid, kLbaHigh, kDevice, kCommand };
 
@@ -109,8 +112,7 @@ class IdeDevice {
   void set_position(bool device1, bool other_present);
   bool is_device1() const { return m_device1; }
 
-  // A packet (ATAPI) device rather than an ATA disk: what a save state records per position.
-  virtual bool is_packet_device() const = 0;
+  virtual IdeDeviceKind kind() const = 0;
 
   virtual void serialize(StateIo& io);
 

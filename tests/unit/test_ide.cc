@@ -315,7 +315,7 @@ TEST_CASE("nIEN masks INTRQ; clearing it lets a pending interrupt through", "[id
   CHECK_FALSE(rig.irq.level);
 }
 
-TEST_CASE("an absent device 1 reads Status 00h while device 0 answers its registers", "[ide]") {
+TEST_CASE("an absent device 1 latches registers, reads Status 00h, signature FFh/FFh", "[ide]") {
   IdeRig rig;
   rig.add_disk(0, std::vector<u8>(64 * 512));
   rig.out(IdeRig::kDevice, 0xB0);
@@ -330,6 +330,15 @@ TEST_CASE("an absent device 1 reads Status 00h while device 0 answers its regist
   CHECK_FALSE(rig.irq.level);
   rig.out(IdeRig::kDevice, 0xA0);
   CHECK(rig.status() == (kDrdy | kDsc));
+  // After a reset its signature is FFh/FFh (no device), while device 0 shows the ATA one.
+  rig.control(0x04);
+  rig.control(0x00);
+  rig.out(IdeRig::kDevice, 0xB0);
+  CHECK(rig.in(IdeRig::kLbaMid) == 0xFF);
+  CHECK(rig.in(IdeRig::kLbaHigh) == 0xFF);
+  CHECK(rig.status() == 0x00);
+  rig.out(IdeRig::kDevice, 0xA0);
+  CHECK(rig.in(IdeRig::kLbaMid) == 0x00);
 }
 
 TEST_CASE("a channel without devices floats: all ones", "[ide]") {
