@@ -83,8 +83,14 @@ void Machine::setup_fw_cfg() {
   setup.ram_bytes = m_mem.ram_size();
   setup.low_ram = m_mem.low_ram_size();
   setup.high_ram = m_mem.high_ram_size();
-  setup.acpi.sci_irq = Piix4Acpi::kSciIrq;
+  setup.acpi = acpi_setup();
   fill_fw_cfg(*m_fw_cfg, setup);
+}
+
+AcpiSetup Machine::acpi_setup() const {
+  AcpiSetup acpi;
+  acpi.sci_irq = Piix4Acpi::kSciIrq;
+  return acpi;
 }
 
 void Machine::update_a20() {

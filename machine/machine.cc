@@ -6,7 +6,6 @@
 #include "base/error.h"
 #include "base/log.h"
 #include "bios/firmware.h"
-#include "bios/multiboot.h"
 
 namespace tern {
 
@@ -27,7 +26,7 @@ void Machine::load_images() {
     map_system_rom(m_mem, read_file(bios, m_config.bios.empty() ? "SeaBIOS image" : "--bios"), bios);
   if (!m_config.kernel.empty()) {
     m_kernel_image = read_file(m_config.kernel, "--kernel");
-    if (!is_multiboot(m_kernel_image)) fail("--kernel '{}': not a Multiboot kernel", m_config.kernel);
+    check_kernel_image();
     if (!m_config.initrd.empty()) m_initrd_image = read_file(m_config.initrd, "--initrd");
   }
   if (!m_config.vga_bios.empty())
@@ -38,10 +37,7 @@ void Machine::load_images() {
 
 void Machine::boot() {
   if (m_kernel_image.empty()) return;  // the firmware starts at the reset vector
-  boot_multiboot(*m_cpu, m_mem, m_kernel_image, m_config.append, m_initrd_image, m_config.initrd);
-  configure_pci_for_direct_boot();
-  // A kernel booted without firmware finds the text mode the VGA BIOS would have set.
-  m_vga->set_text_mode_80x25();
+  boot_kernel();
 }
 
 void Machine::request_exit(MachineStatus status, int code) {

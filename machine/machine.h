@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "bios/acpi.h"
 #include "cpu/cpu.h"
 #include "devices/apic.h"
 #include "devices/char_backend.h"
@@ -93,6 +94,12 @@ class Machine {
   void update_a20();
   // Firmware-free boots: PCI resources as a BIOS would have assigned them.
   void configure_pci_for_direct_boot();
+  // The ACPI tables' view of the board (for fw_cfg and for firmware-free boots).
+  AcpiSetup acpi_setup() const;
+
+  // direct_boot.cc: --kernel without --bios (Multiboot or Linux bzImage).
+  void check_kernel_image() const;
+  void boot_kernel();
 
   // Reads every image the configuration names (before any output file is created, so that a
   // bad image leaves nothing behind).
