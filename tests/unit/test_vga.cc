@@ -7,7 +7,9 @@
 
 #include "base/clock.h"
 #include "base/state.h"
+#include "devices/pci.h"
 #include "devices/vga.h"
+#include "devices/vga_pci.h"
 #include "devices/vga_render.h"
 #include "devices/vga_text.h"
 #include "mmu/io_space.h"
@@ -481,4 +483,41 @@ TEST_CASE("save and load restore registers, video memory and the picture") {
   CHECK(render_screen(b.vga).pixels == render_screen(a.vga).pixels);
   CHECK(b.vga.regs().crtc == a.vga.regs().crtc);
   CHECK(b.peek(0xB8001) == 0x2C);
+}
+
+TEST_CASE("the PCI function: stdvga identity, LFB at BAR 0, the VGA BIOS at the ROM BAR, saved and restored") {
+  const std::vector<u8> rom = {0x55, 0xAA, 0x02, 0xCB};
+  StateWriter writer;
+  {
+    Board b;
+    PciBus bus(b.io);
+    VgaPci vga_pci(b.vga, b.mem, rom);
+    bus.attach(2, 0, vga_pci);
+    CHECK(bus.config_read(2, 0, pci_cfg::kVendorId, 4) == 0x11111234);
+    CHECK(bus.config_read(2, 0, pci_cfg::kRevision, 4) >> 8 == 0x030000);
+    bus.config_write(2, 0, pci_cfg::kBar0, 0xFFFFFFFF, 4);
+    CHECK(bus.config_read(2, 0, pci_cfg::kBar0, 4) == 0xFF000008);  // 16 MiB, prefetchable memory
+    bus.config_write(2, 0, pci_cfg::kRomBar, 0xFFFFFFFE, 4);
+    CHECK(bus.config_read(2, 0, pci_cfg::kRomBar, 4) == 0xFFFFF800);  // 2 KiB
+    bus.config_write(2, 0, pci_cfg::kBar0, 0xF0000000, 4);
+    bus.config_write(2, 0, pci_cfg::kRomBar, 0xFEB00001, 4);
+    bus.config_write(2, 0, pci_cfg::kCommand, pci_cmd::kIo | pci_cmd::kMemory, 2);
+    CHECK(b.vga.lfb_base() == 0xF0000000);
+    b.mem.write(0xF0000010, 0xABCD, 2);
+    CHECK(b.vga.vram()[0x10] == 0xCD);
+    CHECK(b.mem.read(0xFEB00000, 2) == 0xAA55);
+    StateIo io = writer.section("vga");
+    vga_pci.serialize(io);
+  }
+  Board b;
+  PciBus bus(b.io);
+  VgaPci vga_pci(b.vga, b.mem, rom);
+  bus.attach(2, 0, vga_pci);
+  const StateReader reader(writer.finish());
+  StateIo io = reader.section("vga");
+  vga_pci.serialize(io);
+  io.expect_end();
+  CHECK(b.vga.lfb_base() == 0xF0000000);
+  CHECK(b.mem.read(0xF0000010, 2) == 0xABCD);
+  CHECK(b.mem.read(0xFEB00003, 1) == 0xCB);
 }
