@@ -48,6 +48,10 @@ class Vga {
   // them, for boots that skip the firmware. The font (plane 2) is left as it is.
   void set_text_mode_80x25();
 
+  // Loads the 8x16 code page 437 font of a VGA BIOS image into font map 0 of plane 2, as the
+  // BIOS's own mode set would (vga_font.cc). False when the image holds no such font.
+  bool load_font_from_bios(const std::vector<u8>& vga_bios);
+
   // Places the linear framebuffer at `base` (0: not decoded).
   void map_lfb(u64 base);
   u64 lfb_base() const { return m_lfb_base; }

@@ -34,6 +34,7 @@ void Machine::boot_kernel() {
   m_pci->config_write(kSlotPiix, 3, kPmBaseReg, acpi.pm_base | 1u, 4);
   m_pci->config_write(kSlotPiix, 3, kPmRegMiscReg, 1, 1);
   m_vga->set_text_mode_80x25();
+  m_vga->load_font_from_bios(m_vga_rom);
   if (!is_linux_kernel(m_kernel_image)) {
     boot_multiboot(*m_cpu, m_mem, m_kernel_image, m_config.append, m_initrd_image, m_config.initrd);
     return;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "base/error.h"
+#include "bios/firmware.h"
 #include "devices/vga_render.h"
 #include "frontend/screenshot.h"
 #include "frontend/text_dump.h"
@@ -121,4 +122,32 @@ TEST_CASE("timed screenshots are taken at exact guest times and follow the guest
   CHECK(count >= 4);
   const VgaImage last = read_png("test_screenshot_series/" + fmt::format("screen-{:06}.png", count));
   CHECK(first.pixels != last.pixels);
+}
+
+TEST_CASE("a Multiboot kernel finds text mode and the VGA BIOS font without any firmware running") {
+  MachineConfig config;
+  config.kernel = guest("vga_multiboot.bin");
+  config.serial = "none";
+  config.ram_bytes = 16 << 20;
+  Machine machine(config);
+  ScreenOutputOptions o;
+  o.dump_text = "test_screenshot_multiboot.txt";
+  ScreenOutputs outputs(o);
+  run_to_end(machine, outputs);
+  REQUIRE(machine.status() == MachineStatus::kPoweredOff);
+  CHECK(slurp(o.dump_text).find("\n  Multiboot text in the BIOS font\n") != std::string::npos);
+  if (!std::filesystem::exists(kVgaBiosPath)) {
+    WARN("font not checked: " << kVgaBiosPath << " is not installed (Debian package seabios)");
+    return;
+  }
+  // "M" at column 2, row 1 has white dots; the blank cell before it has none.
+  const VgaImage image = render_screen(machine.vga());
+  int lit = 0, lit_blank = 0;
+  for (u32 y = 16; y < 32; ++y)
+    for (u32 x = 0; x < 9; ++x) {
+      lit += pixel(image, 2 * 9 + x, y) == 0xFFFFFF;
+      lit_blank += pixel(image, 9 + x, y) != 0x000000;
+    }
+  CHECK(lit > 10);
+  CHECK(lit_blank == 0);
 }

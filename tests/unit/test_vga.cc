@@ -297,6 +297,26 @@ TEST_CASE("blinking characters disappear every other 16 frames") {
   CHECK(pixel(render_screen(b.vga), 0, 2) == 0x000000);
 }
 
+TEST_CASE("the 8x16 font of a VGA BIOS image is found by its block characters and loaded into plane 2") {
+  std::vector<u8> rom(0x2000, 0x5A);
+  const size_t at = 0x321;
+  std::fill(rom.begin() + at, rom.begin() + at + 4096, 0x00);
+  std::fill(rom.begin() + at + 0xDB * 16, rom.begin() + at + 0xDC * 16, 0xFF);
+  std::fill(rom.begin() + at + 0xDD * 16, rom.begin() + at + 0xDE * 16, 0xF0);
+  std::fill(rom.begin() + at + 0xDE * 16, rom.begin() + at + 0xDF * 16, 0x0F);
+  std::copy(std::begin(kGlyphBox), std::end(kGlyphBox), rom.begin() + at + '#' * 16);
+  Board b;
+  CHECK_FALSE(b.vga.load_font_from_bios(std::vector<u8>(0x2000, 0x00)));  // no block shapes
+  REQUIRE(b.vga.load_font_from_bios(rom));
+  for (unsigned line = 0; line < 16; ++line) CHECK(b.vga.plane_byte(2, '#' * 32 + line) == kGlyphBox[line]);
+  CHECK(b.vga.plane_byte(2, 0xDB * 32 + 15) == 0xFF);
+  CHECK(b.vga.plane_byte(2, 0xDB * 32 + 16) == 0x00);
+  b.vga.set_text_mode_80x25();
+  b.poke(0xB8000, '#');
+  b.poke(0xB8001, 0x07);
+  CHECK(pixel(render_screen(b.vga), 0, 2) == 0xAAAAAA);
+}
+
 TEST_CASE("the text read-out maps code page 437 to UTF-8 and trims trailing blanks") {
   Board b;
   b.vga.set_text_mode_80x25();
