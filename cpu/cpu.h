@@ -12,6 +12,7 @@
 
 #include <csetjmp>
 
+#include "base/bits.h"
 #include "base/clock.h"
 #include "base/irq.h"
 #include "base/types.h"
@@ -156,10 +157,28 @@ class Cpu : public IrqSink {
 
   // ---- Memory (memory.cc) ----
   // Effective address (offset in the segment) of the instruction's memory operand.
-  u32 effective_address(const DecodedInsn& d) const;
-  // Segment-relative accesses with segment checks; size 1, 2 or 4 (read64/write64 for 8).
-  u32 read(u8 sreg, u32 offset, u8 size);
-  void write(u8 sreg, u32 offset, u8 size, u32 value);
+  u32 effective_address(const DecodedInsn& d) const {
+    u32 ea = d.disp;
+    if (d.ea_base != kNoReg) ea += gpr[d.ea_base];
+    if (d.ea_index != kNoReg) ea += gpr[d.ea_index] << d.ea_scale;
+    return d.asize == 2 ? ea & 0xFFFF : ea;
+  }
+  // Segment-relative accesses with segment checks; size 1, 2 or 4 (read64/write64 for 8). The
+  // common case is inlined: the segment checks pass, no data breakpoint is armed, EFLAGS.AC is
+  // clear (so no alignment check) and the TLB hits. Everything else, with every rule, is
+  // read_checked/write_checked in memory.cc.
+  u32 read(u8 sreg, u32 offset, u8 size) {
+    const Segment& s = seg[sreg];
+    if (s.readable && offset >= s.lo && u64{offset} + size - 1 <= s.hi && !m_data_breakpoints && !(eflags & fl::AC))
+      if (const u8* p = m_mmu.lookup_read(s.base + offset, size, user())) return static_cast<u32>(load_le_sized(p, size));
+    return read_checked(sreg, offset, size);
+  }
+  void write(u8 sreg, u32 offset, u8 size, u32 value) {
+    const Segment& s = seg[sreg];
+    if (s.writable && offset >= s.lo && u64{offset} + size - 1 <= s.hi && !m_data_breakpoints && !(eflags & fl::AC))
+      if (u8* p = m_mmu.lookup_write(s.base + offset, size, user())) return store_le_sized(p, value, size);
+    write_checked(sreg, offset, size, value);
+  }
   u64 read64(u8 sreg, u32 offset);
   void write64(u8 sreg, u32 offset, u64 value);
   // Checks that [offset, offset+size) of the segment is accessible; returns the linear address.
@@ -189,7 +208,11 @@ class Cpu : public IrqSink {
 
   // ---- Control transfer ----
   // Near jump to `target` (truncated to the operand size): checks the CS limit, sets next_eip.
-  void jump_near(u32 target, u8 osize);
+  void jump_near(u32 target, u8 osize) {
+    if (osize == 2) target &= 0xFFFF;
+    if (target > seg[kCs].hi) gp(0);
+    next_eip = target;
+  }
 
   // ---- Faults and interrupts (interrupts.cc) ----
   [[noreturn]] void raise(u8 vector, u32 error_code = kNoErrorCode);
@@ -290,6 +313,8 @@ class Cpu : public IrqSink {
   void deliver_real_mode(u8 vector, u32 return_eip);
   void deliver_through_gate(u8 vector, u64 gate, bool has_error, u32 error_code, u32 return_eip, u32 ext);
 
+  u32 read_checked(u8 sreg, u32 offset, u8 size);
+  void write_checked(u8 sreg, u32 offset, u8 size, u32 value);
   u32 read_slow(u32 lin, u8 size, bool user);
   u8 read_lin_exec(u32 lin);
   void write_slow(u32 lin, u8 size, u32 value, bool user);

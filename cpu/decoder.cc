@@ -5,6 +5,7 @@
 #include "base/bits.h"
 
 #include "cpu/opcode_table.h"
+#include "cpu/ops/forms.h"
 #include "cpu/state.h"
 
 namespace tern {
@@ -347,7 +348,7 @@ DecodeStatus decode(const u8* bytes, unsigned avail, bool code32, DecodedInsn& d
   }
   if (seg_override >= 0) d.seg = static_cast<u8>(seg_override);
   d.len = static_cast<u8>(in.pos());
-  d.handler = op_info(d.op).handler;
+  d.handler = form_handler(d);
   return DecodeStatus::kOk;
 }
 

@@ -13,6 +13,7 @@
 //   unchanged for a zero source (ops/bit.cc).
 // - DAA DAS AAA AAS AAM AAD: see ops/bcd.cc.
 // tests/unit/test_cpu_ops.cc compares these flags with the host CPU when it is an Intel one.
+#include <array>
 #include <bit>
 
 #include "cpu/cpu.h"
@@ -23,7 +24,14 @@ namespace {
 
 u32 size_mask(u8 size) { return size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1; }
 
-u32 parity_flag(u32 res) { return (std::popcount(res & 0xFF) & 1) ? 0 : fl::PF; }
+// PF is set when the low byte of the result has an even number of one bits.
+constexpr std::array<u8, 256> kEvenParity = [] {
+  std::array<u8, 256> t{};
+  for (unsigned i = 0; i < 256; ++i) t[i] = (std::popcount(i) & 1) ? 0 : 1;
+  return t;
+}();
+
+u32 parity_flag(u32 res) { return kEvenParity[res & 0xFF] ? fl::PF : 0; }
 
 }  // namespace
 
@@ -78,7 +86,71 @@ void Cpu::set_eflags(u32 value, u32 mask) {
   lf.op = FlagOp::kNone;
 }
 
+namespace {
+
+// Conditions straight from the operands of a subtraction (CMP, SUB, NEG, SCAS...): the common
+// case of Jcc, SETcc and CMOVcc, without materialising the flags.
+bool cond_after_sub(const LazyFlags& lf, u8 cc) {
+  const u32 mask = size_mask(lf.size);
+  const u32 sign = 1u << (8 * lf.size - 1);
+  const u32 a = lf.src1 & mask, b = lf.src2 & mask, res = lf.res & mask;
+  // Signed operands: flip the sign bit so that unsigned order is signed order.
+  const u32 sa = a ^ sign, sb = b ^ sign;
+  bool r;
+  switch (cc >> 1) {
+    case 0: r = (a ^ b) & (a ^ res) & sign; break;  // O
+    case 1: r = a < b; break;                       // B
+    case 2: r = res == 0; break;                    // E
+    case 3: r = a <= b; break;                      // BE
+    case 4: r = res & sign; break;                  // S
+    case 5: r = parity_flag(res); break;            // P
+    case 6: r = sa < sb; break;                     // L
+    default: r = sa <= sb; break;                   // LE
+  }
+  return (cc & 1) ? !r : r;
+}
+
+// After a logical operation CF = OF = 0.
+bool cond_after_logic(const LazyFlags& lf, u8 cc) {
+  const u32 res = lf.res & size_mask(lf.size);
+  const bool zero = res == 0, negative = res & (1u << (8 * lf.size - 1));
+  bool r;
+  switch (cc >> 1) {
+    case 0: case 1: r = false; break;                 // O, B
+    case 2: case 3: r = zero; break;                  // E, BE
+    case 4: case 6: r = negative; break;              // S, L (SF != OF)
+    case 5: r = parity_flag(res); break;              // P
+    default: r = zero || negative; break;             // LE
+  }
+  return (cc & 1) ? !r : r;
+}
+
+// After INC/DEC: CF is in eflags, OF means the result just crossed the sign boundary.
+bool cond_after_inc_dec(const LazyFlags& lf, u32 eflags, u8 cc) {
+  const u32 res = lf.res & size_mask(lf.size);
+  const u32 sign = 1u << (8 * lf.size - 1);
+  const bool zero = res == 0, negative = res & sign, carry = eflags & fl::CF;
+  const bool overflow = res == (lf.op == FlagOp::kInc ? sign : sign - 1);
+  bool r;
+  switch (cc >> 1) {
+    case 0: r = overflow; break;                              // O
+    case 1: r = carry; break;                                 // B
+    case 2: r = zero; break;                                  // E
+    case 3: r = carry || zero; break;                         // BE
+    case 4: r = negative; break;                              // S
+    case 5: r = parity_flag(res); break;                      // P
+    case 6: r = negative != overflow; break;                  // L
+    default: r = zero || negative != overflow; break;         // LE
+  }
+  return (cc & 1) ? !r : r;
+}
+
+}  // namespace
+
 bool Cpu::cond(u8 cc) const {
+  if (lf.op == FlagOp::kSub) return cond_after_sub(lf, cc);
+  if (lf.op == FlagOp::kLogic) return cond_after_logic(lf, cc);
+  if (lf.op == FlagOp::kInc || lf.op == FlagOp::kDec) return cond_after_inc_dec(lf, eflags, cc);
   const u32 f = arith_flags();
   bool r;
   switch (cc >> 1) {

@@ -5,13 +5,6 @@
 
 namespace tern {
 
-u32 Cpu::effective_address(const DecodedInsn& d) const {
-  u32 ea = d.disp;
-  if (d.ea_base != kNoReg) ea += gpr[d.ea_base];
-  if (d.ea_index != kNoReg) ea += gpr[d.ea_index] << d.ea_scale;
-  return d.asize == 2 ? ea & 0xFFFF : ea;
-}
-
 void Cpu::segment_fault(u8 sreg) {
   if (sreg == kSs) raise(kSS, 0);
   gp(0);
@@ -28,11 +21,11 @@ u32 Cpu::linear(u8 sreg, u32 offset, u32 size, Access access) {
   return lin;
 }
 
-u32 Cpu::read(u8 sreg, u32 offset, u8 size) {
+u32 Cpu::read_checked(u8 sreg, u32 offset, u8 size) {
   return read_lin(linear(sreg, offset, size, Access::kRead), size, user());
 }
 
-void Cpu::write(u8 sreg, u32 offset, u8 size, u32 value) {
+void Cpu::write_checked(u8 sreg, u32 offset, u8 size, u32 value) {
   write_lin(linear(sreg, offset, size, Access::kWrite), size, value, user());
 }
 
@@ -159,11 +152,5 @@ u32 Cpu::pop(u8 size) {
 }
 
 u32 Cpu::stack_read(u32 offset, u8 size) { return read(kSs, (esp_value() + offset) & sp_mask(), size); }
-
-void Cpu::jump_near(u32 target, u8 osize) {
-  if (osize == 2) target &= 0xFFFF;
-  if (target > seg[kCs].hi) gp(0);
-  next_eip = target;
-}
 
 }  // namespace tern

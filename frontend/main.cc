@@ -1,7 +1,9 @@
 // tern: a portable PC emulator. Parses options, builds the machine and runs it.
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <exception>
 
 #include "base/error.h"
@@ -24,9 +26,20 @@ int main(int argc, char** argv) {
     MachineConfig config = options->machine;
     if (window && !options->clock_given) config.clock = ClockMode::kHost;
     Machine machine(config);
-    if (window) return run_window(machine, *options);
-    if (!options->headless) fmt::print(stderr, "tern: no display ({}); running headless\n", no_display);
-    return run_headless(machine, *options);
+    if (!window && !options->headless) fmt::print(stderr, "tern: no display ({}); running headless\n", no_display);
+    const auto start = std::chrono::steady_clock::now();
+    const std::clock_t cpu_start = std::clock();
+    const int code = window ? run_window(machine, *options) : run_headless(machine, *options);
+    if (options->stats) {
+      // Wall time and this process's CPU time: the latter is steadier on a loaded host.
+      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double cpu = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+      const double n = static_cast<double>(machine.instructions());
+      fmt::print(stderr, "tern: {} instructions, {:.3f} s wall, {:.3f} s CPU: {:.1f} MIPS wall, {:.1f} MIPS CPU\n",
+                 machine.instructions(), wall, cpu, n / wall / 1e6, n / cpu / 1e6);
+    }
+    return code;
+
   } catch (const Error& e) {
     fmt::print(stderr, "tern: {}\n", e.what());
     return static_cast<int>(e.code());

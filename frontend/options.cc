@@ -97,6 +97,7 @@ po::options_description make_options() {
     ("rtc-base", po::value<std::string>()->default_value("2024-01-01T00:00:00"),
      "RTC date and time at start (UTC): YYYY-MM-DD[THH:MM[:SS]], or 'now' (not repeatable)")
     ("log", po::value<std::string>()->default_value(""), "log categories, e.g. cpu,pic:trace or all:info")
+    ("stats", po::bool_switch(), "print guest instructions, host time and MIPS to stderr at exit")
     ("image", po::value<std::string>(), "disk image (same as --hda)");
   // clang-format on
   return o;
@@ -168,6 +169,7 @@ std::optional<RunOptions> parse_options(int argc, char** argv) {
   r.timeout_seconds = vm["timeout"].as<double>();
   if (r.timeout_seconds < 0) fail("--timeout: must not be negative");
   r.log = get(vm, "log");
+  r.stats = vm["stats"].as<bool>();
   if (vm.count("screenshot")) parse_screenshot_option(get(vm, "screenshot"), r.screen);
   if (vm.count("screenshot-every")) parse_screenshot_every_option(get(vm, "screenshot-every"), r.screen);
   if (vm.count("dump-text")) parse_dump_text_option(get(vm, "dump-text"), r.screen);

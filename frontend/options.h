@@ -15,6 +15,7 @@ struct RunOptions {
   bool clock_given = false;  // --clock was set (the window defaults to host time otherwise)
   ScreenOutputOptions screen;
   double timeout_seconds = 0;  // 0: none
+  bool stats = false;          // --stats: guest instructions and host time on stderr at exit
   std::string log;
 };
 

@@ -2,15 +2,42 @@
 // and from segment registers, and LDS/LES/LFS/LGS/LSS.
 #include "base/bits.h"
 #include "cpu/cpu.h"
+#include "cpu/ops/forms.h"
 #include "cpu/ops/handlers.h"
+#include "cpu/ops/operands.h"
 
 namespace tern {
 
-void op_mov(Cpu& cpu, const DecodedInsn& d) { cpu.write_op(d, 0, cpu.read_op(d, 1)); }
-void op_movzx(Cpu& cpu, const DecodedInsn& d) { cpu.write_op(d, 0, cpu.read_op(d, 1)); }
+namespace {
 
-void op_movsx(Cpu& cpu, const DecodedInsn& d) {
-  cpu.write_op(d, 0, static_cast<u32>(sign_extend(cpu.read_op(d, 1), 8 * d.ops[1].size)));
+using namespace operand;
+
+// MOV, and MOVZX (a narrower source reads zero-extended).
+template <class Dst, class Src>
+struct Move {
+  static void run(Cpu& cpu, const DecodedInsn& d) { Dst::write(cpu, d, 0, Src::read(cpu, d, 1)); }
+};
+
+template <class Dst, class Src>
+struct MoveSignExtended {
+  static void run(Cpu& cpu, const DecodedInsn& d) {
+    Dst::write(cpu, d, 0, static_cast<u32>(sign_extend(Src::read(cpu, d, 1), 8 * d.ops[1].size)));
+  }
+};
+
+}  // namespace
+
+void op_mov(Cpu& cpu, const DecodedInsn& d) { Move<Any, Any>::run(cpu, d); }
+void op_movzx(Cpu& cpu, const DecodedInsn& d) { Move<Any, Any>::run(cpu, d); }
+void op_movsx(Cpu& cpu, const DecodedInsn& d) { MoveSignExtended<Any, Any>::run(cpu, d); }
+
+Handler data_form_handler(const DecodedInsn& d) {
+  switch (d.op) {
+    case Op::kMov:
+    case Op::kMovzx: return pick<Move>(d);
+    case Op::kMovsx: return pick<MoveSignExtended>(d);
+    default: return nullptr;
+  }
 }
 
 void op_lea(Cpu& cpu, const DecodedInsn& d) { cpu.set_reg(d.ops[0].reg, d.osize, cpu.effective_address(d)); }

@@ -6,7 +6,9 @@
 // leave all six arithmetic flags unchanged.
 #include "base/bits.h"
 #include "cpu/cpu.h"
+#include "cpu/ops/forms.h"
 #include "cpu/ops/handlers.h"
+#include "cpu/ops/operands.h"
 
 namespace tern {
 
@@ -49,15 +51,28 @@ void op_imul(Cpu& cpu, const DecodedInsn& d) {
   set_product_flags(cpu, sign_extend(static_cast<u64>(product), 8 * size) != product);
 }
 
-// IMUL r, r/m and IMUL r, r/m, imm.
-void op_imul2(Cpu& cpu, const DecodedInsn& d) {
-  const u8 size = d.ops[0].size;
-  const i64 a = sign_extend(d.ops[2].kind == OperandKind::kImm ? cpu.read_op(d, 1) : cpu.read_op(d, 0), 8 * size);
-  const i64 b = sign_extend(d.ops[2].kind == OperandKind::kImm ? d.imm : cpu.read_op(d, 1), 8 * size);
-  const i64 product = a * b;
-  cpu.write_op(d, 0, static_cast<u32>(product));
-  set_product_flags(cpu, sign_extend(static_cast<u64>(product), 8 * size) != product);
-}
+namespace {
+
+// IMUL r, r/m and IMUL r, r/m, imm: the product of operand 1 and the immediate, or of operands 0
+// and 1, truncated into operand 0.
+template <class Dst, class Src>
+struct Imul2 {
+  static void run(Cpu& cpu, const DecodedInsn& d) {
+    const u8 size = d.ops[0].size;
+    const bool with_imm = d.ops[2].kind == OperandKind::kImm;
+    const i64 a = sign_extend(with_imm ? Src::read(cpu, d, 1) : Dst::read(cpu, d, 0), 8 * size);
+    const i64 b = sign_extend(with_imm ? d.imm : Src::read(cpu, d, 1), 8 * size);
+    const i64 product = a * b;
+    Dst::write(cpu, d, 0, static_cast<u32>(product));
+    set_product_flags(cpu, sign_extend(static_cast<u64>(product), 8 * size) != product);
+  }
+};
+
+}  // namespace
+
+void op_imul2(Cpu& cpu, const DecodedInsn& d) { Imul2<operand::Any, operand::Any>::run(cpu, d); }
+
+Handler muldiv_form_handler(const DecodedInsn& d) { return d.op == Op::kImul2 ? operand::pick<Imul2>(d) : nullptr; }
 
 void op_div(Cpu& cpu, const DecodedInsn& d) {
   const u8 size = d.ops[0].size;

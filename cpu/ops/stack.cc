@@ -1,10 +1,31 @@
 // PUSH POP (general and segment registers) PUSHA POPA PUSHF POPF ENTER LEAVE.
 #include "cpu/cpu.h"
+#include "cpu/ops/forms.h"
 #include "cpu/ops/handlers.h"
+#include "cpu/ops/operands.h"
 
 namespace tern {
 
-void op_push(Cpu& cpu, const DecodedInsn& d) { cpu.push(d.osize, cpu.read_op(d, 0)); }
+namespace {
+
+template <class Src>
+struct Push {
+  static void run(Cpu& cpu, const DecodedInsn& d) { cpu.push(d.osize, Src::read(cpu, d, 0)); }
+};
+
+// POP to a register (POP to memory has its own ESP rule: op_pop).
+template <class Dst>
+struct PopRegister {
+  static void run(Cpu& cpu, const DecodedInsn& d) {
+    const u32 value = cpu.stack_read(0, d.osize);
+    cpu.set_esp(cpu.esp_value() + d.osize);
+    Dst::write(cpu, d, 0, value);
+  }
+};
+
+}  // namespace
+
+void op_push(Cpu& cpu, const DecodedInsn& d) { Push<operand::Any>::run(cpu, d); }
 
 void op_pop(Cpu& cpu, const DecodedInsn& d) {
   const u32 value = cpu.stack_read(0, d.osize);
@@ -121,6 +142,14 @@ void op_leave(Cpu& cpu, const DecodedInsn& d) {
   const u32 value = cpu.read(kSs, frame, d.osize);
   cpu.set_esp(frame + d.osize);
   cpu.set_reg(kEbp, d.osize, value);
+}
+
+Handler stack_form_handler(const DecodedInsn& d) {
+  switch (d.op) {
+    case Op::kPush: return operand::pick_one<Push>(d);
+    case Op::kPop: return d.ops[0].kind == OperandKind::kReg ? operand::pick_one<PopRegister>(d) : nullptr;
+    default: return nullptr;
+  }
 }
 
 }  // namespace tern

@@ -84,8 +84,9 @@ class TernCpu {
     enter_flat_mode(data_addr);
     Cpu& c = *m_cpu;
     if (prepare) prepare(c);
-    std::memcpy(m_mem.ram_ptr(kCodeBase, code.size()), code.data(), code.size());
-    std::memcpy(m_mem.ram_ptr(kDataPhys - kDataBefore, kDataSize), in.data.data(), kDataSize);
+    // Through dma_write, so that cached decodes of earlier code at these addresses are dropped.
+    m_mem.dma_write(kCodeBase, code.data(), code.size());
+    m_mem.dma_write(kDataPhys - kDataBefore, in.data.data(), kDataSize);
     for (int r = 0; r < 8; ++r) c.gpr[r] = in.gpr[r];
     c.gpr[kEsp] = kStackTop;
     c.set_eflags(in.eflags, fl::kArith | fl::DF);
