@@ -154,8 +154,13 @@ std::vector<u8> dsdt_aml(const AcpiSetup& setup) {
   };
   if (setup.floppy)
     isa.push_back(isa_device("FDC0", "PNP0700", {io_port(0x3F0, 6), io_port(0x3F7, 1), irq_no_flags(6), dma_channel(2)}));
+  // The root bridge's windows: every bus number, the I/O space except the configuration ports it
+  // decodes itself, the VGA window and the PCI hole below the I/O APIC.
+  const Bytes crs = resource_template({word_bus_number(0x00, 0xFF), io_port(0x0CF8, 8), word_io(0x0000, 0x0CF7),
+                                       word_io(0x0D00, 0xFFFF), dword_memory(0x000A0000, 0x000BFFFF, true),
+                                       dword_memory(setup.pci_hole_start, setup.ioapic_base - 1, false)});
   const Bytes pci0 = device("PCI0", concat({name("_HID", eisa_id("PNP0A03")), name("_ADR", integer(0)),
-                                            name("_UID", integer(0)), device("ISA_", concat(isa))}));
+                                            name("_UID", integer(0)), name("_CRS", crs), device("ISA_", concat(isa))}));
   // \_S5: SLP_TYP 0 for PM1a and PM1b; the PIIX4 model powers off on SLP_TYP 0 with SLP_EN.
   const Bytes s5 = name("_S5_", package({integer(0), integer(0), integer(0), integer(0)}));
   return concat({scope("\\_SB_", pci0), s5});

@@ -27,6 +27,8 @@ struct AcpiSetup {
   // ISA IRQs (bit mask) with a level-triggered, active-high override: the SCI and the PCI
   // interrupt lines SeaBIOS routes to 10 and 11.
   u16 level_irqs = 1u << 9 | 1u << 10 | 1u << 11;
+  // Where the PCI memory window starts (the end of RAM below 4 GiB); it ends below the I/O APIC.
+  u32 pci_hole_start = 0x80000000;
   // The DSDT lists the floppy controller (0x3F0, IRQ 6, DMA 2) when the board has one.
   bool floppy = false;
 };

@@ -153,6 +153,32 @@ Bytes irq_no_flags(unsigned irq) { return {0x22, static_cast<u8>(1u << irq), sta
 
 Bytes dma_channel(unsigned channel) { return {0x2A, static_cast<u8>(1u << channel), 0x00}; }
 
+namespace {
+
+// A Word (0x88) or DWord (0x87) Address Space Descriptor: type 0 memory, 1 I/O, 2 bus numbers.
+Bytes address_space(u8 tag, unsigned size, u8 type, u8 type_flags, u64 min, u64 max) {
+  Bytes out{tag, static_cast<u8>(3 + 5 * size), 0, type, 0x0C, type_flags};
+  const auto put = [&](u64 v) {
+    for (unsigned i = 0; i < size; ++i) out.push_back(static_cast<u8>(v >> (8 * i)));
+  };
+  put(0);              // granularity
+  put(min);
+  put(max);
+  put(0);              // translation offset
+  put(max - min + 1);  // length
+  return out;
+}
+
+}  // namespace
+
+Bytes word_bus_number(u16 min, u16 max) { return address_space(0x88, 2, 2, 0x00, min, max); }
+
+Bytes word_io(u16 min, u16 max) { return address_space(0x88, 2, 1, 0x03, min, max); }  // ISA and non-ISA ranges
+
+Bytes dword_memory(u32 min, u32 max, bool cacheable) {
+  return address_space(0x87, 4, 0, cacheable ? 0x03 : 0x01, min, max);  // read-write
+}
+
 Bytes resource_template(const std::vector<Bytes>& descriptors) {
   Bytes body = concat(descriptors);
   // End tag; a checksum of 0 means "treat as valid" (§6.4.2.9).

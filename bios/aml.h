@@ -39,6 +39,11 @@ Bytes buffer(const Bytes& bytes);
 Bytes io_port(u16 base, u8 length);    // IO (Decode16, base, base, 1, length)
 Bytes irq_no_flags(unsigned irq);      // IRQNoFlags () {irq}
 Bytes dma_channel(unsigned channel);   // DMA (Compatibility, NotBusMaster, Transfer8) {channel}
+// Address space descriptors a host bridge produces (ACPI §6.4.3.5; ResourceProducer,
+// MinFixed, MaxFixed, PosDecode): bus numbers, an I/O window, a memory window.
+Bytes word_bus_number(u16 min, u16 max);
+Bytes word_io(u16 min, u16 max);
+Bytes dword_memory(u32 min, u32 max, bool cacheable);
 // ResourceTemplate () { descriptors } with its end tag.
 Bytes resource_template(const std::vector<Bytes>& descriptors);
 

@@ -20,6 +20,7 @@ bool contributory(u8 v) { return v == kDE || v == kTS || v == kNP || v == kSS ||
 Cpu::Cpu(PhysMemory& mem, IoSpace& io, Clock& clock) : m_mmu(mem), m_io(io), m_clock(clock) { reset(); }
 
 void Cpu::reset() {
+  if (m_engine) m_engine->flush();
   std::memset(gpr, 0, sizeof gpr);
   gpr[kEdx] = 0x0652;  // processor signature: family 6, model 5, stepping 2 (Pentium II)
   eflags = fl::kFixedOne;
@@ -82,6 +83,7 @@ u64 Cpu::run(u64 max_instructions) {
       }
       if (m_executed >= m_budget) break;
     }
+    if (m_engine && m_engine->run_blocks(*this)) continue;
     step();
   }
   if (m_stop_requested) m_stop = CpuStop::kRequested;
@@ -126,6 +128,10 @@ void Cpu::step() {
   fetch_decode(d);
   next_eip = code32() ? eip + d.len : (eip + d.len) & 0xFFFF;
   d.handler(*this, d);
+  finish_instruction(d);
+}
+
+void Cpu::finish_instruction(const DecodedInsn& d) {
   // A REP string instruction that stops before its last iteration restarts itself; events taken
   // at this boundary push RF = 1 so that its instruction breakpoint does not fire again.
   if (d.rep != kRepNone && next_eip == eip) eflags |= fl::RF;

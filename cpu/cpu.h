@@ -62,6 +62,22 @@ struct Msrs {
 
 enum class CpuStop : u8 { kBudget, kHalted, kTripleFault, kRequested };
 
+class Cpu;
+
+// An engine that runs guest code in larger steps than the interpreter (the JIT, jit/). The run
+// loop hands it control at instruction boundaries where nothing is due; it retires instructions
+// exactly as step() would (Cpu::finish_instruction for handlers it calls, set_executed for the
+// rest) and returns at the first boundary where Cpu::block_exit_due() holds. A fault longjmps out
+// of it back to the run loop, with the state exact at the faulting instruction.
+class BlockEngine {
+ public:
+  virtual ~BlockEngine() = default;
+  // Runs from the current EIP; false when it ran nothing (the interpreter then steps once).
+  virtual bool run_blocks(Cpu& cpu) = 0;
+  // Forgets every translation (RESET, state load: guest memory may have changed wholesale).
+  virtual void flush() = 0;
+};
+
 // Why a hardware task switch happens (Intel SDM Vol. 3 §7.3): it decides the busy bits, the NT
 // flag and the back link.
 enum class TaskSwitch : u8 { kJump, kCall, kIret, kInterrupt };
@@ -87,6 +103,9 @@ class Cpu : public IrqSink {
   void request_stop() { m_budget = 0; m_stop_requested = true; }
 
   void set_interrupt_controller(InterruptAcknowledge* ack) { m_ack = ack; }
+  // A block engine (the JIT) runs the guest where it can; null: the interpreter only.
+  void set_block_engine(BlockEngine* engine) { m_engine = engine; }
+  BlockEngine* block_engine() const { return m_engine; }
   void set_irq(unsigned line, bool level) override;
 
   // Total instructions retired since reset (drives RDTSC and virtual time).
@@ -303,6 +322,29 @@ class Cpu : public IrqSink {
 
   void serialize(StateIo& io);
 
+  // ---- For block engines (jit/) ----
+  // This instruction boundary belongs to the run loop: the budget is used up, an event is due
+  // (NMI, INTR with IF, a #DB trap), the CPU halted, or step() must run the next instruction
+  // itself (interrupt shadow, TF, RF, instruction breakpoints armed).
+  bool block_exit_due() const {
+    return m_executed >= m_budget || halted || m_debug_trap || m_inhibit || m_inhibit_debug ||
+           (m_nmi_pending && !m_nmi_blocked) || (m_intr && (eflags & fl::IF) && m_ack) ||
+           (eflags & (fl::TF | fl::RF)) || m_code_breakpoints;
+  }
+  // Instructions run() may execute in this call, and how many it has executed so far; an engine
+  // that retires instructions in bulk moves `executed` (and with it retired()) forward.
+  u64 budget() const { return m_budget; }
+  u64 executed() const { return m_executed; }
+  void set_executed(u64 executed) {
+    m_retired += executed - m_executed;
+    m_executed = executed;
+  }
+  // What step() does after an instruction's handler returned: REP restart RF, the MOV SS debug
+  // shadow, EIP = next_eip, and counting the instruction as retired.
+  void finish_instruction(const DecodedInsn& d);
+  // Whether DR7 arms data breakpoints: Cpu::linear() must then see every data access.
+  bool data_breakpoints_armed() const { return m_data_breakpoints; }
+
  private:
   void step();
   void fetch_decode(DecodedInsn& d);
@@ -324,6 +366,7 @@ class Cpu : public IrqSink {
   IoSpace& m_io;
   Clock& m_clock;
   InterruptAcknowledge* m_ack = nullptr;
+  BlockEngine* m_engine = nullptr;
 
   std::jmp_buf m_fault_jmp;
   u64 m_budget = 0;

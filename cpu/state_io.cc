@@ -23,6 +23,7 @@ void Cpu::serialize(StateIo& io) {
     update_breakpoints();
     update_paging();
     m_mmu.flush_all();
+    if (m_engine) m_engine->flush();
   }
 }
 

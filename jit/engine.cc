@@ -2,9 +2,6 @@
 
 namespace tern {
 
-// The x86-64 backend (jit/x64/) is not written yet, so no host has a JIT at the moment.
-bool host_has_jit() { return false; }
-
 Engine resolve_engine(Engine requested, bool& fell_back) {
   fell_back = false;
   if (requested == Engine::kInterp) return Engine::kInterp;

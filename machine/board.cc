@@ -90,6 +90,7 @@ void Machine::setup_fw_cfg() {
 AcpiSetup Machine::acpi_setup() const {
   AcpiSetup acpi;
   acpi.sci_irq = Piix4Acpi::kSciIrq;
+  acpi.pci_hole_start = static_cast<u32>(m_mem.low_ram_size());
   return acpi;
 }
 

@@ -13,12 +13,27 @@ Machine::Machine(const MachineConfig& config)
     : m_config(config), m_clock(config.instructions_per_second), m_mem(config.ram_bytes) {
   if (config.ram_bytes > (u64{64} << 30)) fail("-m: at most 64 GiB of RAM");
   m_cpu = std::make_unique<Cpu>(m_mem, m_io, m_clock);
+  start_engine();
   load_images();
   build_board();
   boot();
 }
 
 Machine::~Machine() { flush_output(); }
+
+void Machine::start_engine() {
+  bool fell_back = false;
+  if (resolve_engine(m_config.engine, fell_back) == Engine::kJit) {
+    m_jit = std::make_unique<JitEngine>(*m_cpu);
+    if (m_jit->ok()) {
+      m_cpu->set_block_engine(m_jit.get());
+    } else {
+      m_jit.reset();
+      fell_back = m_config.engine == Engine::kJit;
+    }
+  }
+  if (fell_back) log_warn(LogCat::kJit, "no JIT on this host: running the interpreter");
+}
 
 void Machine::load_images() {
   const std::string bios = m_config.bios.empty() ? kSeaBiosPath : m_config.bios;

@@ -30,6 +30,7 @@
 #include "devices/uart.h"
 #include "devices/vga.h"
 #include "devices/vga_pci.h"
+#include "jit/jit_engine.h"
 #include "machine/config.h"
 #include "machine/isa_irqs.h"
 #include "mmu/io_space.h"
@@ -103,6 +104,8 @@ class Machine {
 
   // Reads every image the configuration names (before any output file is created, so that a
   // bad image leaves nothing behind).
+  // The JIT when the configured engine resolves to it (and the host gives executable memory).
+  void start_engine();
   void load_images();
   // Maps the firmware, or loads the kernel and sets the CPU up for it.
   void boot();
@@ -113,6 +116,7 @@ class Machine {
   PhysMemory m_mem;
   IoSpace m_io;
   std::unique_ptr<Cpu> m_cpu;
+  std::unique_ptr<JitEngine> m_jit;  // set when the JIT runs the guest
   // Interrupt controllers and the ISA lines.
   std::unique_ptr<LocalApic> m_lapic;
   std::unique_ptr<IoApic> m_ioapic;

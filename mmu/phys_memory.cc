@@ -33,18 +33,23 @@ PhysMemory::PhysMemory(u64 ram_bytes)
 PhysMemory::~PhysMemory() { munmap(m_ram, m_ram_size); }
 
 void PhysMemory::add_rom(u64 base, std::vector<u8> data) {
-  Region r{"rom", base, data.size(), {}, std::move(data)};
+  const u64 size = data.size();
+  Region r{"rom", base, size, {}, std::move(data)};
   m_regions.push_back(std::move(r));
   notify();
+  code_range_changed(base, size);
 }
 
 void PhysMemory::add_mmio(const std::string& id, u64 base, u64 size, IoOps ops) {
-  std::erase_if(m_regions, [&](const Region& r) { return r.id == id; });
+  remove_mmio(id);
   m_regions.push_back(Region{id, base, size, std::move(ops), {}});
   notify();
+  code_range_changed(base, size);
 }
 
 void PhysMemory::remove_mmio(const std::string& id) {
+  for (const Region& r : m_regions)
+    if (r.id == id) code_range_changed(r.base, r.size);
   std::erase_if(m_regions, [&](const Region& r) { return r.id == id; });
   notify();
 }
@@ -58,7 +63,10 @@ void PhysMemory::set_legacy_shadow(u32 base, u32 size, bool read_ram, bool write
     changed |= seg != flags;
     seg = flags;
   }
-  if (changed) notify();
+  if (changed) {
+    notify();
+    code_range_changed(base, size);
+  }
 }
 
 void PhysMemory::set_a20(bool enabled) {
@@ -184,27 +192,47 @@ u8* PhysMemory::ram_ptr(u64 phys, u64 size) {
   return last == first + size - 1 ? first : nullptr;
 }
 
-void PhysMemory::mark_code_page(u64 phys) {
+unsigned PhysMemory::add_code_listener(CodeListener listener) {
+  if (m_code_listeners.size() >= kMaxCodeOwners) fail("too many caches of guest code");
+  m_code_listeners.push_back(std::move(listener));
+  return static_cast<unsigned>(m_code_listeners.size() - 1);
+}
+
+void PhysMemory::remove_code_listener(unsigned owner) {
+  m_code_listeners[owner] = [](u64, u64) {};
+  for (u8& owners : m_code_pages) owners &= static_cast<u8>(~(1u << owner));
+}
+
+void PhysMemory::mark_code_page(u64 phys, unsigned owner) {
   const u8* host = ram_host(phys & kPageMask);
   if (!host) return;
-  u8& flag = m_code_pages[static_cast<size_t>(host - m_ram) / kPageSize];
-  if (flag) return;
-  flag = 1;
-  notify();
+  u8& owners = m_code_pages[static_cast<size_t>(host - m_ram) / kPageSize];
+  const bool was_code = owners != 0;
+  owners |= static_cast<u8>(1u << owner);
+  // TLB entries may hold a write pointer to the page: drop them.
+  if (!was_code) notify();
 }
 
-void PhysMemory::clear_code_page(u64 phys) {
+void PhysMemory::clear_code_page(u64 phys, unsigned owner) {
   const u8* host = ram_host(phys & kPageMask);
-  if (host) m_code_pages[static_cast<size_t>(host - m_ram) / kPageSize] = 0;
+  if (host) m_code_pages[static_cast<size_t>(host - m_ram) / kPageSize] &= static_cast<u8>(~(1u << owner));
 }
 
-bool PhysMemory::is_code_page(u64 phys) const {
+u8 PhysMemory::code_owners(u64 phys) const {
   const u8* host = ram_host(phys & kPageMask);
-  return host && m_code_pages[static_cast<size_t>(host - m_ram) / kPageSize];
+  return host ? m_code_pages[static_cast<size_t>(host - m_ram) / kPageSize] : 0;
 }
+
+bool PhysMemory::is_code_page(u64 phys) const { return code_owners(phys) != 0; }
 
 void PhysMemory::code_write(u64 phys, unsigned size) {
-  if (m_code_write_hook && (is_code_page(phys) || is_code_page(phys + size - 1))) m_code_write_hook(phys, size);
+  const u8 owners = code_owners(phys) | code_owners(phys + size - 1);
+  for (unsigned i = 0; owners >> i; ++i)
+    if ((owners >> i) & 1) m_code_listeners[i](phys, size);
+}
+
+void PhysMemory::code_range_changed(u64 phys, u64 size) {
+  for (auto& listener : m_code_listeners) listener(phys, size);
 }
 
 void PhysMemory::notify() {

@@ -69,12 +69,20 @@ class PhysMemory {
   bool dma_read(u64 phys, void* dst, size_t size);
   bool dma_write(u64 phys, const void* src, size_t size);
 
-  // Pages holding translated code: their write accesses never get a TLB host pointer, and every
-  // write to them (CPU or DMA) is reported to the code-write hook before it lands.
-  void mark_code_page(u64 phys);
-  void clear_code_page(u64 phys);
+  // Caches derived from guest code (the JIT's translations, decoded-instruction caches) mark the
+  // RAM pages they hold code from, each as its own owner. A marked page's write accesses never get
+  // a TLB host pointer, and every write to it (CPU or DMA) is reported, before it lands, to the
+  // listener of each owner that marked it. Changes of what a physical range holds (ROM or MMIO
+  // mapped or removed, PAM) are reported to every listener for that range.
+  using CodeListener = std::function<void(u64 phys, u64 size)>;
+  static constexpr unsigned kMaxCodeOwners = 8;
+  // Registers a listener; returns the owner id to mark and clear pages with.
+  unsigned add_code_listener(CodeListener listener);
+  // Drops an owner's listener and marks (its cache is going away).
+  void remove_code_listener(unsigned owner);
+  void mark_code_page(u64 phys, unsigned owner);
+  void clear_code_page(u64 phys, unsigned owner);
   bool is_code_page(u64 phys) const;
-  void set_code_write_hook(std::function<void(u64 phys, unsigned size)> hook) { m_code_write_hook = std::move(hook); }
 
   // Called after any change that makes earlier map_page() results stale.
   void add_map_listener(std::function<void()> listener) { m_listeners.push_back(std::move(listener)); }
@@ -102,6 +110,8 @@ class PhysMemory {
   u8* ram_host(u64 phys) const;
   void notify();
   void code_write(u64 phys, unsigned size);
+  u8 code_owners(u64 phys) const;
+  void code_range_changed(u64 phys, u64 size);
 
   u8* m_ram = nullptr;
   u64 m_ram_size;
@@ -110,8 +120,8 @@ class PhysMemory {
   std::vector<Region> m_regions;
   // 16 KiB PAM segments of 0xC0000-0xFFFFF: bit 0 read-RAM, bit 1 write-RAM.
   u8 m_shadow[16] = {};
-  std::vector<u8> m_code_pages;  // one flag per RAM page
-  std::function<void(u64, unsigned)> m_code_write_hook;
+  std::vector<u8> m_code_pages;  // per RAM page: one bit per code owner that marked it
+  std::vector<CodeListener> m_code_listeners;
   std::vector<std::function<void()>> m_listeners;
 };
 

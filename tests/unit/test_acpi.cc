@@ -99,6 +99,13 @@ TEST_CASE("the DSDT declares \\_S5 as SLP_TYP 0 and the devices by EISA ID") {
     const aml::Bytes e = aml::eisa_id(id);
     CHECK(std::search(aml.begin(), aml.end(), e.begin(), e.end()) != aml.end());
   }
+  // The root bridge's _CRS: bus numbers 0-255 and the PCI hole up to the I/O APIC.
+  const aml::Bytes bus = aml::word_bus_number(0, 0xFF);
+  CHECK(bus == aml::Bytes{0x88, 0x0D, 0x00, 0x02, 0x0C, 0x00, 0, 0, 0x00, 0x00, 0xFF, 0x00, 0, 0, 0x00, 0x01});
+  CHECK(std::search(aml.begin(), aml.end(), bus.begin(), bus.end()) != aml.end());
+  const aml::Bytes hole = aml::dword_memory(0x80000000, 0xFEBFFFFF, false);
+  CHECK(hole.size() == 26);
+  CHECK(std::search(aml.begin(), aml.end(), hole.begin(), hole.end()) != aml.end());
   const aml::Bytes fdc = aml::eisa_id("PNP0700");
   CHECK(std::search(aml.begin(), aml.end(), fdc.begin(), fdc.end()) == aml.end());
   AcpiSetup with_floppy;

@@ -1,0 +1,104 @@
+#include "jit/discover.h"
+
+#include <algorithm>
+
+#include "cpu/cpu.h"
+#include "cpu/decoder.h"
+#include "jit/mode_key.h"
+
+namespace tern {
+
+namespace {
+
+// Flags an inlined instruction always overwrites (must-write), for liveness. Only operations
+// whose every flag is computed from the operands count; for the rest (shifts with a count that
+// may be 0, MUL with its unchanged SF/ZF, ...) nothing is assumed written.
+u32 flags_killed(const DecodedInsn& d) {
+  switch (d.op) {
+    case Op::kAdd: case Op::kOr: case Op::kAdc: case Op::kSbb: case Op::kAnd: case Op::kSub:
+    case Op::kXor: case Op::kCmp: case Op::kTest: case Op::kNeg:
+      return fl::kArith;
+    case Op::kInc: case Op::kDec:
+      return fl::kArith & ~fl::CF;
+    default:
+      return 0;
+  }
+}
+
+u32 flags_used(const DecodedInsn& d) {
+  switch (d.op) {
+    case Op::kJcc: case Op::kSetcc: case Op::kCmovcc: return condition_flags(d.cc);
+    default: return op_info(d.op).flags_read;
+  }
+}
+
+}  // namespace
+
+bool is_string_op(Op op) {
+  return op == Op::kMovs || op == Op::kCmps || op == Op::kStos || op == Op::kLods || op == Op::kScas ||
+         op == Op::kIns || op == Op::kOuts;
+}
+
+bool ends_block(const DecodedInsn& d) {
+  return (op_info(d.op).attrs & kEndsBlock) || (is_string_op(d.op) && d.rep != kRepNone);
+}
+
+u32 condition_flags(u8 cc) {
+  switch (cc >> 1) {
+    case 0: return fl::OF;
+    case 1: return fl::CF;
+    case 2: return fl::ZF;
+    case 3: return fl::CF | fl::ZF;
+    case 4: return fl::SF;
+    case 5: return fl::PF;
+    case 6: return fl::SF | fl::OF;
+    default: return fl::ZF | fl::SF | fl::OF;
+  }
+}
+
+bool discover_block(const Cpu& cpu, u32 key, u32 eip, u32 lin, u64 phys, const u8* host, BlockSource& out) {
+  out.eip = eip;
+  out.lin = lin;
+  out.phys = phys;
+  out.host = host;
+  out.key = key;
+  out.count = 0;
+  out.bytes = 0;
+  const bool code32 = key & mode::kCode32;
+  const u64 cs_hi = cpu.seg[kCs].hi;
+  constexpr u32 kPageEnd = 0x1000;
+  const u32 start = lin & 0xFFF;
+  u32 offset = start;  // of the next instruction in the page
+  u32 at = eip;
+  while (out.count < kMaxBlockInsns) {
+    if (at > cs_hi) break;
+    const u32 avail = static_cast<u32>(std::min<u64>({15, cs_hi - at + 1, u64{kPageEnd} - offset}));
+    GuestInsn& g = out.insns[out.count];
+    if (decode(host + (offset - start), avail, code32, g.d) != DecodeStatus::kOk) break;
+    g.eip = at;
+    const u32 next = at + g.d.len;
+    g.next_eip = code32 ? next : next & 0xFFFF;
+    ++out.count;
+    out.bytes += g.d.len;
+    offset += g.d.len;
+    // 16-bit IP wrapping to 0 continues elsewhere: end the block there too.
+    if (ends_block(g.d) || g.next_eip < at || offset >= kPageEnd) break;
+    at = g.next_eip;
+  }
+  return out.count > 0;
+}
+
+void compute_flag_liveness(BlockSource& block, PureInsnPredicate pure) {
+  u32 live = fl::kArith;  // whatever follows the block may read any flag
+  for (unsigned i = block.count; i-- > 0;) {
+    GuestInsn& g = block.insns[i];
+    g.flags_live_out = live;
+    if (!pure(g.d)) {
+      live = fl::kArith;  // a fault or a call out sees every flag as it was before
+      continue;
+    }
+    live = (live & ~flags_killed(g.d)) | flags_used(g.d);
+  }
+}
+
+}  // namespace tern

@@ -1,0 +1,306 @@
+// The block driver of the x86-64 backend: entry check, one instruction after another (inline form
+// or handler call), exits and the cold stubs after the block body.
+#include "jit/x64/emitter.h"
+
+#include "cpu/cpu.h"
+#include "jit/context.h"
+#include "jit/jit_engine.h"
+#include "jit/mode_key.h"
+#include "jit/x64/backend_x64.h"
+
+namespace tern::x64 {
+
+namespace a = asmjit::x86;
+
+Emitter::Emitter(X64Backend& backend, a::Assembler& assembler, const BlockSource& source, Block& b)
+    : as(assembler),
+      layout(backend.layout()),
+      runtime(backend.runtime()),
+      src(source),
+      block(b),
+      engine(backend.engine()),
+      m_backend(backend) {}
+
+bool Emitter::emit_block() {
+  emit_entry();
+  for (m_index = 0; m_index < src.count; ++m_index) emit_insn();
+  if (!m_block_closed) {
+    // The block stopped at a page end or its length limit: fall through to the next one.
+    materialize_flags();
+    exit_to(src.insns[src.count - 1].next_eip);
+  }
+  while (!m_cold.empty()) {
+    auto stubs = std::move(m_cold);
+    m_cold.clear();
+    for (auto& stub : stubs) stub();
+  }
+  return true;
+}
+
+// Charges the whole block against the budget; a block the budget cannot cover (or that the CS
+// limit cuts short) goes back to the engine untouched, which lets the interpreter step.
+void Emitter::emit_entry() {
+  asmjit::Label bail = as.newLabel();
+  as.sub(reg::kLeft, static_cast<i32>(src.count));
+  as.jl(bail);
+  if (!(src.key & mode::kFlatCs)) {
+    const GuestInsn& last = src.insns[src.count - 1];
+    as.mov(reg::kTmp1.r32(), last.eip + last.d.len - 1);
+    as.cmp(cpu_mem(layout.seg_hi[kCs], 8), reg::kTmp1);
+    as.jb(bail);
+  }
+  const u32 count = src.count, eip = src.eip;
+  cold([this, bail, count, eip] {
+    as.bind(bail);
+    as.add(reg::kLeft, static_cast<i32>(count));
+    as.mov(cpu_mem(layout.eip, 4), eip);
+    as.xor_(a::eax, a::eax);
+    as.jmp(runtime.exit);
+  });
+}
+
+void Emitter::emit_insn() {
+  m_insn = &src.insns[m_index];
+  m_live_in = m_index ? src.insns[m_index - 1].flags_live_out : fl::kArith;
+  m_flags_at_start = flags;
+  m_site = nullptr;
+  m_slow = m_exit_after = m_end = asmjit::Label();
+  const EmitFn fn = inline_form(d().op);
+  if (!(fn && fn(*this))) emit_handler_call();
+  if (m_end.isValid()) as.bind(m_end);
+  if (!m_slow.isValid()) return;
+  // The slow path: the whole instruction through its handler, from the flags as they were at its
+  // start, then on as the inline form would have (or out, for a block-ending instruction).
+  const FlagState start = m_flags_at_start, after = flags;
+  OpSite* s = &site();
+  const asmjit::Label slow = m_slow, exit_after_label = exit_after(), resume = m_end;
+  const bool ends = m_block_closed;
+  cold([this, start, after, s, slow, exit_after_label, resume, ends] {
+    as.bind(slow);
+    emit_store_flags(*this, start);
+    as.mov(a::rax, reinterpret_cast<u64>(s));
+    as.call(runtime.run_op);
+    as.test(reg::kLeft, reg::kLeft);
+    as.js(exit_after_label);
+    if (ends) {
+      as.xor_(a::eax, a::eax);
+      as.jmp(runtime.exit);
+      return;
+    }
+    if (after.host_valid) emit_host_flags(*this, after);
+    as.jmp(resume);
+  });
+}
+
+OpSite& Emitter::site() {
+  if (m_site) return *m_site;
+  OpSite& s = engine.new_site();
+  s.insn = d();
+  s.eip = m_insn->eip;
+  s.next_eip = m_insn->next_eip;
+  s.uncharged = src.count - m_index;
+  s.block = &block;
+  m_site = &s;
+  return s;
+}
+
+asmjit::Label Emitter::slow_path() {
+  if (!m_slow.isValid()) {
+    m_slow = as.newLabel();
+    m_end = as.newLabel();
+  }
+  return m_slow;
+}
+
+asmjit::Label Emitter::exit_after() {
+  if (m_exit_after.isValid()) return m_exit_after;
+  m_exit_after = as.newLabel();
+  const asmjit::Label label = m_exit_after;
+  const u32 uncharged_after = src.count - m_index - 1;
+  cold([this, label, uncharged_after] {
+    as.bind(label);
+    // EIP is already the next instruction's (the handler ran the instruction).
+    if (uncharged_after) as.add(reg::kLeft, static_cast<i32>(uncharged_after));
+    as.xor_(a::eax, a::eax);
+    as.jmp(runtime.exit);
+  });
+  return label;
+}
+
+void Emitter::emit_handler_call() { call_handler(); }
+
+void Emitter::call_handler() {
+  const DecodedInsn& insn = d();
+  materialize_flags();
+  as.mov(a::rax, reinterpret_cast<u64>(&site()));
+  as.call(runtime.run_op);
+  flags.host_valid = 0;
+  if (op_info(insn.op).flags_written) {
+    flags.where = FlagState::Where::kMemory;
+    flags.known = false;
+  }
+  const bool string_rep = insn.rep != kRepNone && is_string_op(insn.op);
+  if (op_info(insn.op).attrs & kEndsBlock) {
+    exit_dynamic();
+    return;
+  }
+  as.test(reg::kLeft, reg::kLeft);
+  as.js(exit_after());
+  if (string_rep) {
+    // A REP string instruction ends its block: it either restarts itself or falls through.
+    as.cmp(cpu_mem(layout.eip, 4), m_insn->eip);
+    exit_to_if(a::CondCode::kE, m_insn->eip);
+    exit_to(m_insn->next_eip);
+  }
+}
+
+void Emitter::exit_indirect() {
+  m_block_closed = true;
+  as.jmp(jump_cache_lookup());
+}
+
+// r10d = guest EIP. Linear address -> execute TLB (the page must still map to the same host
+// bytes) -> jump cache slot -> the block, if it was translated under this block's mode key for
+// this EIP. Anything else goes back to the engine.
+asmjit::Label Emitter::jump_cache_lookup() {
+  if (m_lookup.isValid()) return m_lookup;
+  m_lookup = as.newLabel();
+  const asmjit::Label label = m_lookup;
+  cold([this, label] {
+    const asmjit::Label miss = as.newLabel();
+    const a::Gp lin = reg::kAddr, t1 = reg::kTmp1, t2 = reg::kTmp2;
+    const bool user = (src.key & mode::kCplMask) == (3u << mode::kCplShift);
+    const i32 entry = layout.tlb[user];
+    as.bind(label);
+    as.mov(lin.r32(), reg::kVal2.r32());
+    if (!(src.key & mode::kFlatCs)) as.add(lin.r32(), cpu_mem(layout.seg_base[kCs], 4));
+    as.mov(t1.r32(), lin.r32());
+    as.shr(t1.r32(), 12);
+    as.and_(t1.r32(), Mmu::kTlbSize - 1);
+    as.lea(t1, a::ptr(t1, t1, 1));
+    as.mov(t2.r32(), lin.r32());
+    as.and_(t2.r32(), 0xFFFFF000u);
+    as.cmp(t2.r32(), a::dword_ptr(reg::kCpu, t1, 3, entry + layout.tlb_exec_tag));
+    as.jne(miss);
+    as.mov(t2, a::qword_ptr(reg::kCpu, t1, 3, entry + layout.tlb_addend));
+    as.add(t2, lin);  // host address of the target's first byte
+    as.mov(t1.r32(), lin.r32());
+    as.shr(t1.r32(), kJumpCacheBits);
+    as.xor_(t1.r32(), lin.r32());
+    as.and_(t1.r32(), kJumpCacheSize - 1);
+    as.shl(t1.r32(), 5);
+    static_assert(sizeof(JumpCacheEntry) == 32);
+    as.lea(lin, a::ptr(reinterpret_cast<u64>(engine.context().jump_cache)));
+    as.cmp(t2, a::qword_ptr(lin, t1, 0, 0));
+    as.jne(miss);
+    as.mov(t2, jump_cache_tag(src.key, 0));
+    as.or_(t2, reg::kVal2);
+    as.cmp(t2, a::qword_ptr(lin, t1, 0, 16));
+    as.jne(miss);
+    as.jmp(a::qword_ptr(lin, t1, 0, 8));
+    as.bind(miss);
+    as.mov(cpu_mem(layout.eip, 4), reg::kVal2.r32());
+    as.xor_(a::eax, a::eax);
+    as.jmp(runtime.exit);
+  });
+  return label;
+}
+
+void Emitter::exit_dynamic() {
+  m_block_closed = true;
+  as.xor_(a::eax, a::eax);
+  as.jmp(runtime.exit);
+}
+
+void Emitter::exit_to(u32 eip) {
+  patchable_exit(false, a::CondCode::kO, eip);
+  m_block_closed = true;
+}
+
+void Emitter::exit_to_if(a::CondCode cc, u32 eip) { patchable_exit(true, cc, eip); }
+
+void Emitter::patchable_exit(bool conditional, a::CondCode cc, u32 eip) {
+  // Same linear page as the block start: the target's physical page is then the block's own.
+  const u32 target_lin = src.lin - src.eip + eip;
+  if ((target_lin >> 12) != (src.lin >> 12)) {
+    // Another page: its mapping may change, so the jump cache checks it every time.
+    const asmjit::Label lookup = jump_cache_lookup(), skip = as.newLabel();
+    if (conditional) as.j(a::negateCond(cc), skip);
+    as.mov(reg::kVal2.r32(), eip);
+    as.jmp(lookup);
+    if (conditional) as.bind(skip);
+    return;
+  }
+  BlockExit& exit = engine.new_exit();
+  exit.from = &block;
+  exit.target_eip = eip;
+  exit.chainable = true;
+  const asmjit::Label jump = as.newLabel(), stub = as.newLabel();
+  as.bind(jump);
+  if (conditional)
+    as.long_().j(cc, stub);
+  else
+    as.long_().jmp(stub);
+  m_patchable.push_back({&exit, jump, stub, conditional});
+  BlockExit* e = &exit;
+  cold([this, stub, eip, e] {
+    as.bind(stub);
+    as.mov(cpu_mem(layout.eip, 4), eip);
+    as.mov(a::rax, reinterpret_cast<u64>(e));
+    as.jmp(runtime.exit);
+  });
+}
+
+}  // namespace tern::x64
+
+namespace tern::x64 {
+
+a::Gp Emitter::reg_view(u8 r, u8 size) const {
+  if (size == 1 && r >= 4) return a::Gp();
+  return view(guest_reg(r), size);
+}
+
+void Emitter::load_operand(const Operand& o, const a::Gp& dst) {
+  const a::Gp d32 = dst.r32();
+  if (o.kind == OperandKind::kImm) {
+    as.mov(d32, o.size == 4 ? d().imm : d().imm & ((1u << (8 * o.size)) - 1));
+    return;
+  }
+  if (o.size == 4) {
+    as.mov(d32, guest_reg(o.reg).r32());
+  } else if (o.size == 2 || o.reg < 4) {
+    as.movzx(d32, reg_view(o.reg, o.size));
+  } else {  // AH CH DH BH
+    as.mov(d32, guest_reg(o.reg - 4).r32());
+    as.shr(d32, 8);
+    as.movzx(d32, dst.r8Lo());
+    host_flags_clobbered();
+  }
+}
+
+asmjit::Imm Emitter::sized_imm(u32 v, u8 size) {
+  if (size == 1) return asmjit::Imm(static_cast<i8>(v));
+  if (size == 2) return asmjit::Imm(static_cast<i16>(v));
+  return asmjit::Imm(static_cast<i32>(v));
+}
+
+void Emitter::store_reg(u8 r, u8 size, const a::Gp& value) {
+  guest_reg_written(full_reg(r, size));
+  write_reg_raw(r, size, value);
+}
+
+void Emitter::write_reg_raw(u8 r, u8 size, const a::Gp& value) {
+  const u8 full = full_reg(r, size);
+  if (size == 1 && r >= 4) {
+    // Bits 8-15: rotate them to the bottom, replace, rotate back.
+    const a::Gp host = guest_reg(full).r32();
+    as.ror(host, 8);
+    as.mov(host.r8Lo(), value.r8Lo());
+    as.rol(host, 8);
+    host_flags_clobbered();
+    return;
+  }
+  as.mov(reg_view(r, size), view(value, size));
+}
+
+}  // namespace tern::x64

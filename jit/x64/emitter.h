@@ -1,0 +1,232 @@
+// The per-block code emitter of the x86-64 backend: the state every emit_*.cc file works with
+// while it turns one guest instruction into host code.
+//
+// Design notes
+// - Each guest instruction either gets an inline form (emit_alu.cc, emit_data.cc, ...) or runs
+//   its interpreter handler through a call (jit/helpers.h). Inline forms commit nothing guest-
+//   visible (registers, memory, flags in the Cpu) before every memory access of the instruction
+//   has passed its TLB fast path, so any slow path can simply run the whole instruction through
+//   the handler instead and continue after it: one slow path for TLB misses, MMIO, segment checks
+//   that fail, faults and code pages.
+// - Lazy flags (FlagState): an instruction that writes flags leaves a pending description (the
+//   operation and where its operands and result are: guest registers, immediates, Cpu::lf fields,
+//   or derivable from the others). Nothing is stored until something can observe the flags: a
+//   helper call, a slow path (which stores them from the state at the instruction's start), an
+//   exit, or an overwrite of a register the description points at. Host EFLAGS often still hold
+//   the guest flags (host_valid) and branches use them directly.
+#pragma once
+
+#include <asmjit/x86.h>
+
+#include <functional>
+#include <vector>
+
+#include "cpu/state.h"
+#include "jit/block.h"
+#include "jit/discover.h"
+#include "jit/x64/abi.h"
+#include "mmu/paging.h"
+
+namespace tern {
+class JitEngine;
+}
+
+namespace tern::x64 {
+
+// Addresses of the runtime stubs in the code cache (runtime_x64.cc).
+struct Runtime {
+  const u8* enter = nullptr;       // BlockExit* enter(Cpu*, const u8* code)
+  const u8* exit = nullptr;        // leave generated code; rax = BlockExit* or 0
+  const u8* run_op = nullptr;      // call with rax = OpSite*: runs the handler
+  const u8* load_flags = nullptr;  // call: host EFLAGS = the guest flags Cpu::lf/eflags describe
+};
+
+// A value the lazy flags need.
+struct FlagValue {
+  enum Kind : u8 { kNone, kReg, kImm, kStored, kDerived };
+  Kind kind = kNone;
+  u8 reg = 0;   // kReg: guest register whose host register holds the value (low `size` bytes)
+  u32 imm = 0;  // kImm
+  static FlagValue in_reg(u8 r) { return {kReg, r, 0}; }
+  static FlagValue immediate(u32 v) { return {kImm, 0, v}; }
+  static FlagValue stored() { return {kStored, 0, 0}; }
+  static FlagValue derived() { return {kDerived, 0, 0}; }
+};
+
+// What the translator knows about the guest's arithmetic flags at the current point.
+struct FlagState {
+  enum class Where : u8 {
+    kMemory,   // Cpu::lf and eflags hold them (`known`: lf.op and lf.size are op and size)
+    kPending,  // op/size with res/src1/src2 as described; Cpu::lf is stale
+    kDead,     // nothing can observe them before they are overwritten
+  };
+  Where where = Where::kMemory;
+  bool known = false;
+  FlagOp op = FlagOp::kNone;
+  u8 size = 4;
+  FlagValue res, src1, src2;
+  u32 host_valid = 0;  // guest flags (fl::CF...) the host EFLAGS hold right now
+
+  static FlagState dead() {
+    FlagState s;
+    s.where = Where::kDead;
+    return s;
+  }
+  // Cpu::eflags holds the flags (lf.op is kNone).
+  static FlagState in_eflags() {
+    FlagState s;
+    s.known = true;
+    return s;
+  }
+};
+
+class X64Backend;
+
+class Emitter {
+ public:
+  Emitter(X64Backend& backend, asmjit::x86::Assembler& as, const BlockSource& src, Block& block);
+
+  // Emits the whole block; false if asmjit reported an error.
+  bool emit_block();
+
+  // Jumps that chaining patches: the jump instruction (rel32 after 1 opcode byte, or 2 for a
+  // conditional jump) and the exit stub it targets while unlinked.
+  struct PatchableJump {
+    BlockExit* exit;
+    asmjit::Label jump;
+    asmjit::Label stub;
+    bool conditional;
+  };
+  const std::vector<PatchableJump>& patchable_jumps() const { return m_patchable; }
+
+  asmjit::x86::Assembler& as;
+  const CpuLayout& layout;
+  const Runtime& runtime;
+  const BlockSource& src;
+  Block& block;
+  JitEngine& engine;
+
+  // ---- The instruction being emitted ----
+  const GuestInsn& insn() const { return *m_insn; }
+  const DecodedInsn& d() const { return m_insn->d; }
+  unsigned index() const { return m_index; }
+  u32 key() const { return src.key; }
+  bool last_in_block() const { return m_index + 1 == src.count; }
+  // Flags live before this instruction (flag liveness).
+  u32 live_in() const { return m_live_in; }
+  // The label this instruction's slow path starts at: jumping there runs the whole instruction
+  // through its handler and continues after it.
+  asmjit::Label slow_path();
+
+  // ---- Lazy flags (emit_flags.cc) ----
+  FlagState flags;
+  // Stores whatever Cpu::lf/eflags lack; keeps the host flags.
+  void materialize_flags();
+  // Before guest register r changes: stores the flag values that live in it if still needed.
+  void guest_reg_written(u8 r);
+  // After the host instruction that computed them: the new flags are pending.
+  void set_pending(FlagOp op, u8 size, FlagValue res, FlagValue src1, FlagValue src2, u32 host_valid = fl::kArith);
+  // Makes the host flags hold what condition `cc` (0..15) tests; returns the host condition.
+  asmjit::x86::CondCode condition(u8 cc);
+  // Makes the host CF hold the guest CF (for ADC, SBB, RCL...).
+  void host_cf();
+  // Copies the guest CF into eflags.CF (INC and DEC keep CF there).
+  void cf_to_eflags();
+  void host_flags_clobbered() { flags.host_valid = 0; }
+
+  // ---- Guest operands ----
+  // The host view of guest register r of `size` bytes, or an invalid Gp for AH..BH.
+  asmjit::x86::Gp reg_view(u8 r, u8 size) const;
+  // Loads a register or immediate operand zero-extended into `dst` (32-bit).
+  void load_operand(const Operand& o, const asmjit::x86::Gp& dst);
+  // Writes the low `size` bytes of `value` to guest register r (AH..BH included).
+  void store_reg(u8 r, u8 size, const asmjit::x86::Gp& value);
+  // The same without guest_reg_written() (the caller did it before computing `value`).
+  void write_reg_raw(u8 r, u8 size, const asmjit::x86::Gp& value);
+  // The guest register an operand of `size` bytes names as a whole (AH -> EAX).
+  static u8 full_reg(u8 r, u8 size) { return size == 1 ? (r & 3) : r; }
+  // An immediate of `size` bytes as asmjit wants it (sign-extended from its size).
+  static asmjit::Imm sized_imm(u32 v, u8 size);
+
+  // ---- Memory (emit_mem.cc) ----
+  // The memory operand's offset in its segment (effective address) in eax.
+  void effective_address();
+  // Linear address of the instruction's memory operand in eax (offset, segment checks, base).
+  void linear_of_operand(u8 size, Access access);
+  // Linear address of [sreg:offset] (offset in eax, already wrapped to the address size).
+  void linear_of(u8 sreg, u8 size, Access access);
+  // Linear address of SS:((ESP + delta) masked to the stack size) in eax.
+  void stack_linear(i32 delta, u8 size, Access access);
+  // ESP += delta (SP alone on a 16-bit stack).
+  void adjust_esp(i32 delta);
+  // Jumps to the slow path when static branch target `eip` lies beyond the CS limit (the handler
+  // then raises #GP if the branch is taken); nothing under a flat CS.
+  void check_branch_target(u32 eip);
+  // The same for a target in r10d.
+  void check_branch_target_r10();
+  // Translates the linear address in rax to a host pointer (same register) for `size` bytes.
+  void translate(u8 size, Access access);
+  // Loads `size` bytes from [rax + disp] zero-extended into dst (32-bit).
+  void load(const asmjit::x86::Gp& dst, u8 size, i32 disp = 0);
+  void store(const asmjit::x86::Gp& value, u8 size, i32 disp = 0);
+  // Whether this mode may access memory inline at all (kCheckedMemory not set).
+  bool inline_memory() const;
+
+  // ---- Calls and exits ----
+  // Runs this instruction through its handler (flags stored first); a handler that ends the block
+  // leaves to the engine.
+  void call_handler();
+  // Leaves for static guest target `eip` (flags must be stored), when host condition `cc` holds
+  // (or always): chained when on the same page, else through the jump cache.
+  void exit_to(u32 eip);
+  void exit_to_if(asmjit::x86::CondCode cc, u32 eip);
+  // Leaves for the guest EIP the handler just set (after a transfer it ran).
+  void exit_dynamic();
+  // Leaves for the guest EIP in r10d through the jump cache (flags must be stored).
+  void exit_indirect();
+  // A stub emitted after the block body.
+  void cold(std::function<void()> fn) { m_cold.push_back(std::move(fn)); }
+  // Leaves to the engine after this instruction (it completed; EIP is its fall-through).
+  asmjit::Label exit_after();
+
+ private:
+  void emit_insn();
+  OpSite& site();
+  void emit_entry();
+  void emit_handler_call();
+  void emit_leave(u32 uncharged_after, bool set_eip, u32 eip);
+  // The block's shared jump-cache lookup for the EIP in r10d (emitted once, on first use).
+  asmjit::Label jump_cache_lookup();
+  void patchable_exit(bool conditional, asmjit::x86::CondCode cc, u32 eip);
+
+  X64Backend& m_backend;
+  const GuestInsn* m_insn = nullptr;
+  unsigned m_index = 0;
+  u32 m_live_in = fl::kArith;
+  FlagState m_flags_at_start;
+  OpSite* m_site = nullptr;
+  asmjit::Label m_slow;
+  asmjit::Label m_exit_after;
+  asmjit::Label m_end;
+  std::vector<std::function<void()>> m_cold;
+  std::vector<PatchableJump> m_patchable;
+  bool m_block_closed = false;  // the instructions emitted so far end in an unconditional exit
+  asmjit::Label m_lookup;
+};
+
+// Emits materialisation of flag state `s` (no change to host flags beyond recomputing the same
+// ones), and regeneration of host flags from `s`. Scratch: rcx, rdx.
+void emit_store_flags(Emitter& e, const FlagState& s);
+void emit_host_flags(Emitter& e, const FlagState& s);
+// The runtime stub behind Runtime::load_flags (clobbers rcx and rdx).
+void emit_load_flags(asmjit::x86::Assembler& as, const CpuLayout& l);
+
+// An inline form: returns false to fall back to the handler (before emitting anything).
+using EmitFn = bool (*)(Emitter& e);
+
+// The inline forms by operation (emit_table.cc); null: handler.
+EmitFn inline_form(Op op);
+// Instructions that cannot fault or read flags beyond their own inputs (flag liveness).
+bool is_pure(const DecodedInsn& d);
+
+}  // namespace tern::x64
