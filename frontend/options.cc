@@ -92,7 +92,7 @@ po::options_description make_options() {
     ("engine", po::value<std::string>()->default_value("auto"), "CPU engine: auto, interp or jit")
     ("clock", po::value<std::string>()->default_value("virtual"), "guest time: virtual (deterministic) or host")
     ("ips", po::value<u64>()->default_value(100'000'000), "guest instructions per virtual second")
-    ("no-reboot", po::bool_switch(), "end the run (exit 126) on a triple fault instead of resetting")
+    ("no-reboot", po::bool_switch(), "end the run instead of resetting: exit 126 on a triple fault, 0 on a guest reset")
     ("snapshot", po::bool_switch(), "write disk changes to a temporary overlay, never to the images")
     ("rtc-base", po::value<std::string>()->default_value("2024-01-01T00:00:00"),
      "RTC date and time at start (UTC): YYYY-MM-DD[THH:MM[:SS]], or 'now' (not repeatable)")
