@@ -95,6 +95,8 @@ void Uart::receive(u8 byte) {
 
 void Uart::poll_backend() {
   if (!m_backend) return;
+  // Someone may be typing: let them see what the guest wrote (a prompt has no newline).
+  m_backend->flush();
   const unsigned depth = (m_fcr & 1) ? 16 : 1;
   u8 byte;
   // Loopback disconnects the line; a full FIFO leaves input waiting at the host.

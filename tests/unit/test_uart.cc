@@ -15,6 +15,7 @@ namespace {
 
 struct FakeLine : CharBackend {
   void write(u8 byte) override { sent += static_cast<char>(byte); }
+  void flush() override { flushed = sent.size(); }
   bool read(u8& byte) override {
     if (input.empty()) return false;
     byte = input.front();
@@ -25,6 +26,7 @@ struct FakeLine : CharBackend {
   std::string sent;
   std::deque<u8> input;
   bool has_input = true;
+  size_t flushed = 0;
 };
 
 struct Line : IrqSink {
@@ -172,7 +174,10 @@ TEST_CASE("input is taken from the backend on the virtual clock, FIFO room permi
   b.line.input = {'o', 'k'};
   b.out(2, 0x01);
   CHECK((b.in(5) & 1) == 0);
+  b.out(0, '$');
+  CHECK(b.line.flushed == 0);
   b.run_for(1'000'000);
+  CHECK(b.line.flushed == 1);  // output is flushed when input is polled: a prompt shows
   CHECK(b.in(0) == 'o');
   CHECK(b.in(0) == 'k');
   SECTION("a backend without input is never polled") {
