@@ -34,6 +34,8 @@ void Machine::build_board() {
 
   m_pit = std::make_unique<Pit>(m_io, m_clock, irqs.line(0));
   m_rtc = std::make_unique<Rtc>(m_io, m_clock, irqs.line(8), m_config.rtc_start_epoch);
+  m_storage = std::make_unique<Storage>(m_io, m_mem, irqs.line(6), irqs.line(14), irqs.line(15),
+                                        std::move(m_storage_images));
   setup_cmos();
   m_port92 = std::make_unique<Port92>(m_io, [this](bool) { update_a20(); }, [this] { request_reset(); });
   m_keyboard = std::make_unique<Ps2Keyboard>();
@@ -53,6 +55,7 @@ void Machine::build_board() {
   m_vga_pci = std::make_unique<VgaPci>(*m_vga, m_mem, m_vga_rom);
   m_pci->attach(kSlotHostBridge, 0, *m_i440fx);
   m_pci->attach(kSlotPiix, 0, *m_piix3);
+  m_pci->attach(kSlotPiix, 1, m_storage->ide());
   m_pci->attach(kSlotPiix, 3, *m_acpi);
   m_pci->attach(kSlotVga, 0, *m_vga_pci);
   m_pci->set_pirq_sink(m_piix3.get());
@@ -75,6 +78,8 @@ void Machine::setup_cmos() {
   cmos.ram_below_4g = m_mem.low_ram_size();
   cmos.ram_above_4g = m_mem.high_ram_size();
   cmos.boot_order = m_config.boot_order;
+  cmos.floppy_types[0] = m_storage->floppy_cmos_type(0);
+  cmos.floppy_types[1] = m_storage->floppy_cmos_type(1);
   fill_cmos(*m_rtc, cmos);
 }
 
@@ -84,6 +89,7 @@ void Machine::setup_fw_cfg() {
   setup.low_ram = m_mem.low_ram_size();
   setup.high_ram = m_mem.high_ram_size();
   setup.acpi = acpi_setup();
+  setup.boot_paths = storage_boot_paths(m_config);
   fill_fw_cfg(*m_fw_cfg, setup);
 }
 
@@ -91,6 +97,7 @@ AcpiSetup Machine::acpi_setup() const {
   AcpiSetup acpi;
   acpi.sci_irq = Piix4Acpi::kSciIrq;
   acpi.pci_hole_start = static_cast<u32>(m_mem.low_ram_size());
+  acpi.floppy = m_storage->fdc().drive_present(0);
   return acpi;
 }
 
@@ -103,6 +110,12 @@ void Machine::update_a20() {
 void Machine::configure_pci_for_direct_boot() {
   m_pci->config_write(kSlotVga, 0, pci_cfg::kBar0, kDirectBootLfb, 4);
   m_pci->config_write(kSlotVga, 0, pci_cfg::kCommand, pci_cmd::kIo | pci_cmd::kMemory, 2);
+  // The IDE function as SeaBIOS leaves it: bus-master registers at C000h, both channels decoded
+  // (IDETIM bit 15), I/O and bus mastering on.
+  m_pci->config_write(kSlotPiix, 1, 0x20, 0xC000, 4);
+  m_pci->config_write(kSlotPiix, 1, 0x40, 0x8000, 2);
+  m_pci->config_write(kSlotPiix, 1, 0x42, 0x8000, 2);
+  m_pci->config_write(kSlotPiix, 1, pci_cfg::kCommand, pci_cmd::kIo | pci_cmd::kBusMaster, 2);
 }
 
 void Machine::reset() {
@@ -121,6 +134,7 @@ void Machine::reset() {
   m_com1->reset();
   m_com2->reset();
   m_pci->reset();
+  m_storage->reset();
   m_fw_cfg->reset();
   update_a20();
   boot();

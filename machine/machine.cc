@@ -36,6 +36,7 @@ void Machine::start_engine() {
 }
 
 void Machine::load_images() {
+  m_storage_images = open_storage_images(m_config);
   const std::string bios = m_config.bios.empty() ? kSeaBiosPath : m_config.bios;
   if (m_config.kernel.empty() || !m_config.bios.empty())
     map_system_rom(m_mem, read_file(bios, m_config.bios.empty() ? "SeaBIOS image" : "--bios"), bios);

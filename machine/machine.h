@@ -33,6 +33,7 @@
 #include "jit/jit_engine.h"
 #include "machine/config.h"
 #include "machine/isa_irqs.h"
+#include "machine/storage.h"
 #include "mmu/io_space.h"
 #include "mmu/phys_memory.h"
 
@@ -139,6 +140,9 @@ class Machine {
   std::unique_ptr<Piix4Acpi> m_acpi;
   std::unique_ptr<Vga> m_vga;
   std::unique_ptr<VgaPci> m_vga_pci;
+  // IDE, floppy and ISA DMA, with the images load_images() opened.
+  StorageImages m_storage_images;
+  std::unique_ptr<Storage> m_storage;
   // Firmware configuration.
   std::unique_ptr<FwCfg> m_fw_cfg;
   // Debug ports.

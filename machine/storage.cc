@@ -57,12 +57,9 @@ void Storage::serialize(StateIo& io) {
   m_ide->serialize(io);
 }
 
-std::string storage_bootorder(const MachineConfig& config) {
-  std::string out;
-  auto line = [&out](const char* path) {
-    out += path;
-    out += '\n';
-  };
+std::vector<std::string> storage_boot_paths(const MachineConfig& config) {
+  std::vector<std::string> out;
+  auto line = [&out](const char* path) { out.emplace_back(path); };
   for (const char c : config.boot_order) {
     switch (c) {
       case 'a':

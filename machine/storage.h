@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/irq.h"
 #include "devices/disk_image.h"
@@ -51,8 +52,8 @@ class Storage {
   std::unique_ptr<PiixIde> m_ide;
 };
 
-// SeaBIOS's "bootorder" fw_cfg file for a --boot string (a floppy, c disk, d CD-ROM): one
-// OpenFirmware device path per line, in the order given, for the drives this configuration has.
-std::string storage_bootorder(const MachineConfig& config);
+// The lines of SeaBIOS's "bootorder" fw_cfg file for a --boot string (a floppy, c disk,
+// d CD-ROM): the OpenFirmware device paths of the drives this configuration has, in that order.
+std::vector<std::string> storage_boot_paths(const MachineConfig& config);
 
 }  // namespace tern
