@@ -17,10 +17,13 @@ bool contributory(u8 v) { return v == kDE || v == kTS || v == kNP || v == kSS ||
 
 }  // namespace
 
-Cpu::Cpu(PhysMemory& mem, IoSpace& io, Clock& clock) : m_mmu(mem), m_io(io), m_clock(clock) { reset(); }
+Cpu::Cpu(PhysMemory& mem, IoSpace& io, Clock& clock) : m_mmu(mem), m_decode_cache(mem), m_io(io), m_clock(clock) {
+  reset();
+}
 
 void Cpu::reset() {
   if (m_engine) m_engine->flush();
+  m_decode_cache.flush();
   std::memset(gpr, 0, sizeof gpr);
   gpr[kEdx] = 0x0652;  // processor signature: family 6, model 5, stepping 2 (Pentium II)
   eflags = fl::kFixedOne;
@@ -83,8 +86,15 @@ u64 Cpu::run(u64 max_instructions) {
       }
       if (m_executed >= m_budget) break;
     }
-    if (m_engine && m_engine->run_blocks(*this)) continue;
-    step();
+    // A block engine runs what it can; what it cannot, the interpreter runs one instruction at a
+    // time (the engine's verifier relies on single steps).
+    if (m_engine) {
+      if (!m_engine->run_blocks(*this)) step();
+    } else if (block_allowed()) {
+      run_block();
+    } else {
+      step();
+    }
   }
   if (m_stop_requested) m_stop = CpuStop::kRequested;
   sync_clock();
@@ -124,8 +134,7 @@ void Cpu::step() {
   eflags &= ~fl::RF;
   // TF at the start decides the single-step trap: POPF/IRET that set TF trap one later.
   if (eflags & fl::TF) m_debug_trap |= dr6::BS;
-  DecodedInsn d;
-  fetch_decode(d);
+  const DecodedInsn& d = fetch();
   next_eip = code32() ? eip + d.len : (eip + d.len) & 0xFFFF;
   d.handler(*this, d);
   finish_instruction(d);
@@ -141,7 +150,68 @@ void Cpu::finish_instruction(const DecodedInsn& d) {
   ++m_retired;
 }
 
-void Cpu::fetch_decode(DecodedInsn& d) {
+// Whether the next instructions may run as a block: no debug feature that acts on every
+// instruction (single step, RF, the interrupt and debug shadows, a pending #DB trap, code or
+// data breakpoints) is in effect. Events (NMI, INTR, HLT) were dealt with by the run loop.
+bool Cpu::block_allowed() const {
+  return !(m_inhibit || m_inhibit_debug || m_debug_trap || m_code_breakpoints || m_data_breakpoints ||
+           (eflags & (fl::TF | fl::RF)));
+}
+
+// Runs instructions back to back until one ends a block (a far control transfer, port I/O, or
+// any instruction that changes what the run loop watches: kEndsBlock in ops.def), a REP
+// instruction stops to restart itself, the budget is used up, or an interrupt is due at a near
+// branch: the run loop's checks then cost once per block, not once per instruction.
+void Cpu::run_block() {
+  // CS, CPL and the code page's translation cannot change inside a block: keep them at hand.
+  const u32 cs_base = seg[kCs].base;
+  const u64 cs_hi = seg[kCs].hi;
+  // Below this EIP any instruction (at most 15 bytes) lies within the CS limit.
+  const u64 eip_safe = cs_hi >= 14 ? cs_hi - 14 : 0;
+  const bool as_user = user(), is32 = code32();
+  const u32 ip_mask = is32 ? 0xFFFFFFFFu : 0xFFFFu;
+  u32 page = 1;  // the linear code page translated in page_key (1: none yet)
+  u64 page_key = 0;
+  for (;;) {
+    const u32 lin = cs_base + eip;
+    if ((lin & 0xFFFFF000u) != page && m_mmu.lookup_exec(lin, 1, as_user)) {
+      page = lin & 0xFFFFF000u;
+      page_key = DecodeCache::key(m_mmu.exec_phys_page(as_user, lin), is32);
+    }
+    const DecodedInsn* d = nullptr;
+    if ((lin & 0xFFFFF000u) == page) d = m_decode_cache.find(page_key | ((lin & 0xFFF) << 1));
+    if (!d || (eip > eip_safe && u64{eip} + d->len - 1 > cs_hi)) d = &fetch_slow();
+    next_eip = (eip + d->len) & ip_mask;
+    d->handler(*this, *d);
+    if (d->attrs & (kEndsBlock | kRestarts)) [[unlikely]] {
+      // A REP restart and instructions that end a block, near branches aside, go back to the
+      // run loop through finish_instruction(), which handles what they can leave behind.
+      if (next_eip == eip || !(d->attrs & kNearBranch)) return finish_instruction(*d);
+      // A near branch changes nothing the run loop watches, but a device may have raised an
+      // interrupt meanwhile (an MMIO write): leave at branches when one is due.
+      if (m_nmi_pending || (m_intr && (eflags & fl::IF))) return finish_instruction(*d);
+    }
+    eip = next_eip;
+    ++m_executed;
+    ++m_retired;
+    if (m_executed >= m_budget) return;
+  }
+}
+
+const DecodedInsn& Cpu::fetch() {
+  const Segment& cs = seg[kCs];
+  const u32 lin = cs.base + eip;
+  const bool as_user = user();
+  if (m_mmu.lookup_exec(lin, 1, as_user)) {
+    const u64 phys = m_mmu.exec_phys_page(as_user, lin) | (lin & 0xFFF);
+    const DecodedInsn* d = m_decode_cache.find(DecodeCache::key(phys, code32()));
+    // The whole instruction must lie within the CS limit (which may have changed since).
+    if (d && u64{eip} + d->len - 1 <= cs.hi) return *d;
+  }
+  return fetch_slow();
+}
+
+const DecodedInsn& Cpu::fetch_slow() {
   const Segment& cs = seg[kCs];
   if (eip > cs.hi) gp(0);
   const u32 limit_avail = static_cast<u32>(std::min<u64>(15, cs.hi - eip + 1));
@@ -149,14 +219,19 @@ void Cpu::fetch_decode(DecodedInsn& d) {
   const u32 page_avail = 0x1000 - (lin & 0xFFF);
   u32 avail = std::min(limit_avail, page_avail);
 
-  const u8* bytes = m_mmu.lookup_exec(lin, 1, user());
+  const bool as_user = user();
+  const u8* bytes = m_mmu.lookup_exec(lin, 1, as_user);
+  u64 phys = 0;
   u8 buf[16];
-  if (!bytes) {
-    const Mmu::Fill f = m_mmu.fill(lin, Access::kExec, user());
+  if (bytes) {
+    phys = m_mmu.exec_phys_page(as_user, lin) | (lin & 0xFFF);
+  } else {
+    const Mmu::Fill f = m_mmu.fill(lin, Access::kExec, as_user);
     if (!f.ok) {
       cr2 = lin;
       raise(kPF, f.error_code);
     }
+    phys = f.phys;
     if (f.host) {
       bytes = f.host;
     } else {
@@ -165,7 +240,10 @@ void Cpu::fetch_decode(DecodedInsn& d) {
       bytes = buf;
     }
   }
+  DecodedInsn& d = m_uncached;
   DecodeStatus status = decode(bytes, avail, code32(), d);
+  // Instructions in RAM or ROM that do not leave their page are cached.
+  if (status == DecodeStatus::kOk && bytes != buf) return *m_decode_cache.insert(phys, code32(), d);
   if (status == DecodeStatus::kNeedMore && avail < limit_avail) {
     // The instruction continues on the next page: fetch it (this may #PF at the next page).
     if (bytes != buf) std::memcpy(buf, bytes, avail);
@@ -174,6 +252,7 @@ void Cpu::fetch_decode(DecodedInsn& d) {
     status = decode(buf, limit_avail, code32(), d);
   }
   if (status != DecodeStatus::kOk) gp(0);  // longer than 15 bytes or past the CS limit
+  return d;
 }
 
 void Cpu::raise(u8 vector, u32 error_code) {

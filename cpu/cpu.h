@@ -17,6 +17,7 @@
 #include "base/irq.h"
 #include "base/types.h"
 #include "cpu/fpu/x87_state.h"
+#include "cpu/decode_cache.h"
 #include "cpu/insn.h"
 #include "cpu/state.h"
 #include "mmu/io_space.h"
@@ -220,10 +221,18 @@ class Cpu : public IrqSink {
   u32 sp_mask() const { return stack32() ? 0xFFFFFFFFu : 0xFFFFu; }
   u32 esp_value() const { return gpr[kEsp] & sp_mask(); }
   void set_esp(u32 v) { gpr[kEsp] = stack32() ? v : (gpr[kEsp] & 0xFFFF0000u) | (v & 0xFFFF); }
-  void push(u8 size, u32 value);
-  u32 pop(u8 size);
+  void push(u8 size, u32 value) {
+    const u32 new_sp = (esp_value() - size) & sp_mask();
+    write(kSs, new_sp, size, value);
+    set_esp(new_sp);
+  }
+  u32 pop(u8 size) {
+    const u32 value = read(kSs, esp_value(), size);
+    set_esp(esp_value() + size);
+    return value;
+  }
   // Reads the stack at ESP + offset without moving ESP.
-  u32 stack_read(u32 offset, u8 size);
+  u32 stack_read(u32 offset, u8 size) { return read(kSs, (esp_value() + offset) & sp_mask(), size); }
 
   // ---- Control transfer ----
   // Near jump to `target` (truncated to the operand size): checks the CS limit, sets next_eip.
@@ -347,7 +356,11 @@ class Cpu : public IrqSink {
 
  private:
   void step();
-  void fetch_decode(DecodedInsn& d);
+  bool block_allowed() const;
+  void run_block();
+  // The instruction at CS:EIP, from the decode cache when possible (faults as a fetch would).
+  const DecodedInsn& fetch();
+  const DecodedInsn& fetch_slow();
   bool service_interrupts();
   void handle_fault();
   void check_code_breakpoints();
@@ -363,6 +376,8 @@ class Cpu : public IrqSink {
   [[noreturn]] void segment_fault(u8 sreg);
 
   Mmu m_mmu;
+  DecodeCache m_decode_cache;
+  DecodedInsn m_uncached;  // an instruction that cannot be cached (crosses a page, MMIO)
   IoSpace& m_io;
   Clock& m_clock;
   InterruptAcknowledge* m_ack = nullptr;

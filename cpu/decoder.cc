@@ -349,6 +349,8 @@ DecodeStatus decode(const u8* bytes, unsigned avail, bool code32, DecodedInsn& d
   if (seg_override >= 0) d.seg = static_cast<u8>(seg_override);
   d.len = static_cast<u8>(in.pos());
   d.handler = form_handler(d);
+  d.attrs = op_info(d.op).attrs;
+  if ((d.attrs & kString) && d.rep != kRepNone) d.attrs |= kRestarts;
   return DecodeStatus::kOk;
 }
 

@@ -18,7 +18,9 @@ enum class Op : u16 {
   kCount
 };
 
-enum OpAttr : u8 { kNoAttr = 0, kEndsBlock = 1 };
+// kEndsBlock, kNearBranch, kString: see ops.def. kRestarts is set by the decoder on a string
+// instruction with a REP prefix, which may stop before its count runs out and restart itself.
+enum OpAttr : u8 { kNoAttr = 0, kEndsBlock = 1, kNearBranch = 2, kString = 4, kRestarts = 8 };
 
 struct OpInfo {
   const char* mnemonic;
@@ -70,6 +72,7 @@ struct DecodedInsn {
   u32 imm = 0;       // immediate, relative displacement or far offset
   u32 imm2 = 0;      // second immediate: far selector, ENTER nesting level
   u8 cc = 0;         // condition code for Jcc/SETcc/CMOVcc/FCMOVcc
+  u8 attrs = kNoAttr;        // the operation's OpAttr bits (ops.def), and kRestarts
   Operand ops[3];
 
   u8 modrm_reg() const { return (modrm >> 3) & 7; }

@@ -139,18 +139,4 @@ void Cpu::write_op(const DecodedInsn& d, int i, u32 value) {
   }
 }
 
-void Cpu::push(u8 size, u32 value) {
-  const u32 new_sp = (esp_value() - size) & sp_mask();
-  write(kSs, new_sp, size, value);
-  set_esp(new_sp);
-}
-
-u32 Cpu::pop(u8 size) {
-  const u32 value = read(kSs, esp_value(), size);
-  set_esp(esp_value() + size);
-  return value;
-}
-
-u32 Cpu::stack_read(u32 offset, u8 size) { return read(kSs, (esp_value() + offset) & sp_mask(), size); }
-
 }  // namespace tern

@@ -24,6 +24,7 @@ void Cpu::serialize(StateIo& io) {
     update_paging();
     m_mmu.flush_all();
     if (m_engine) m_engine->flush();
+    m_decode_cache.flush();
   }
 }
 

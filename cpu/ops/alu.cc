@@ -1,5 +1,6 @@
 // ADD OR ADC SBB AND SUB XOR CMP TEST NOT NEG INC DEC, each written once over operand accessors
 // (operands.h) and instantiated for the register, memory and immediate forms.
+#include "cpu/condition.h"
 #include "cpu/ops/forms.h"
 #include "cpu/ops/handlers.h"
 #include "cpu/ops/operands.h"
@@ -51,7 +52,7 @@ struct Binary {
     const u32 b = Src::read(cpu, d, 1);
     const u32 r = Operation::apply(a, b);
     if constexpr (Operation::kStore) Dst::write(cpu, d, 0, r);
-    cpu.set_lazy(Operation::kFlags, d.ops[0].size, a, b, r);
+    cpu.set_lazy(Operation::kFlags, Dst::size(d, 0), a, b, r);
   }
 };
 
@@ -59,13 +60,13 @@ struct Binary {
 template <bool kSubtract, class Dst, class Src>
 struct WithCarry {
   static void run(Cpu& cpu, const DecodedInsn& d) {
-    const u32 carry = cpu.cf() ? 1 : 0;
+    const u32 carry = condition::carry(cpu) ? 1 : 0;
     const u32 a = Dst::read(cpu, d, 0);
     const u32 b = Src::read(cpu, d, 1);
     const u32 r = kSubtract ? a - b - carry : a + b + carry;
     Dst::write(cpu, d, 0, r);
     const FlagOp kind = kSubtract ? (carry ? FlagOp::kSbb : FlagOp::kSub) : (carry ? FlagOp::kAdc : FlagOp::kAdd);
-    cpu.set_lazy(kind, d.ops[0].size, a, b, r);
+    cpu.set_lazy(kind, Dst::size(d, 0), a, b, r);
   }
 };
 
@@ -89,7 +90,7 @@ struct Neg {
   static void run(Cpu& cpu, const DecodedInsn& d) {
     const u32 a = Dst::read(cpu, d, 0);
     Dst::write(cpu, d, 0, 0 - a);
-    cpu.set_lazy(FlagOp::kSub, d.ops[0].size, 0, a, 0 - a);
+    cpu.set_lazy(FlagOp::kSub, Dst::size(d, 0), 0, a, 0 - a);
   }
 };
 
@@ -100,9 +101,9 @@ struct IncDec {
     const u32 a = Dst::read(cpu, d, 0);
     const u32 r = kIncrement ? a + 1 : a - 1;
     Dst::write(cpu, d, 0, r);
-    const bool carry = cpu.cf();
+    const bool carry = condition::carry(cpu);
     cpu.eflags = (cpu.eflags & ~fl::CF) | (carry ? fl::CF : 0);
-    cpu.set_lazy(kIncrement ? FlagOp::kInc : FlagOp::kDec, d.ops[0].size, a, 1, r);
+    cpu.set_lazy(kIncrement ? FlagOp::kInc : FlagOp::kDec, Dst::size(d, 0), a, 1, r);
   }
 };
 

@@ -1,7 +1,9 @@
 // Near and conditional control transfer: JMP CALL RET Jcc LOOP JCXZ, software interrupts and
 // BOUND. Far transfers are in far.cc.
 #include "base/bits.h"
+#include "cpu/condition.h"
 #include "cpu/cpu.h"
+#include "cpu/ops/forms.h"
 #include "cpu/ops/handlers.h"
 
 namespace tern {
@@ -31,6 +33,20 @@ void op_jmp_near(Cpu& cpu, const DecodedInsn& d) {
 void op_jcc(Cpu& cpu, const DecodedInsn& d) {
   if (cpu.cond(d.cc)) cpu.jump_near(branch_target(cpu, d), d.osize);
 }
+
+namespace {
+
+// Jcc with its condition fixed at decode time.
+template <u8 kCc>
+struct Jcc {
+  static void run(Cpu& cpu, const DecodedInsn& d) {
+    if (condition::holds<kCc>(cpu)) cpu.jump_near(branch_target(cpu, d), d.osize);
+  }
+};
+
+}  // namespace
+
+Handler control_form_handler(const DecodedInsn& d) { return d.op == Op::kJcc ? condition::by_code<Jcc>(d.cc) : nullptr; }
 
 void op_call_near(Cpu& cpu, const DecodedInsn& d) {
   u32 target = d.ops[0].kind == OperandKind::kImm ? branch_target(cpu, d) : cpu.read_op(d, 0);

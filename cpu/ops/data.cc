@@ -1,6 +1,7 @@
 // MOV and its relatives: MOVZX MOVSX LEA CBW CWD XLAT CMOVcc SETcc LAHF SAHF SALC NOP, moves to
 // and from segment registers, and LDS/LES/LFS/LGS/LSS.
 #include "base/bits.h"
+#include "cpu/condition.h"
 #include "cpu/cpu.h"
 #include "cpu/ops/forms.h"
 #include "cpu/ops/handlers.h"
@@ -31,11 +32,32 @@ void op_mov(Cpu& cpu, const DecodedInsn& d) { Move<Any, Any>::run(cpu, d); }
 void op_movzx(Cpu& cpu, const DecodedInsn& d) { Move<Any, Any>::run(cpu, d); }
 void op_movsx(Cpu& cpu, const DecodedInsn& d) { MoveSignExtended<Any, Any>::run(cpu, d); }
 
+namespace {
+
+// SETcc and CMOVcc with their condition fixed at decode time.
+template <u8 kCc>
+struct Setcc {
+  static void run(Cpu& cpu, const DecodedInsn& d) { cpu.write_op(d, 0, condition::holds<kCc>(cpu) ? 1 : 0); }
+};
+
+template <u8 kCc>
+struct Cmovcc {
+  static void run(Cpu& cpu, const DecodedInsn& d) {
+    // The source is read (and may fault) whether or not the move happens.
+    const u32 v = cpu.read_op(d, 1);
+    if (condition::holds<kCc>(cpu)) cpu.write_op(d, 0, v);
+  }
+};
+
+}  // namespace
+
 Handler data_form_handler(const DecodedInsn& d) {
   switch (d.op) {
     case Op::kMov:
     case Op::kMovzx: return pick<Move>(d);
     case Op::kMovsx: return pick<MoveSignExtended>(d);
+    case Op::kSetcc: return condition::by_code<Setcc>(d.cc);
+    case Op::kCmovcc: return condition::by_code<Cmovcc>(d.cc);
     default: return nullptr;
   }
 }

@@ -17,5 +17,6 @@ Handler data_form_handler(const DecodedInsn& d);
 Handler shift_form_handler(const DecodedInsn& d);
 Handler stack_form_handler(const DecodedInsn& d);
 Handler muldiv_form_handler(const DecodedInsn& d);
+Handler control_form_handler(const DecodedInsn& d);
 
 }  // namespace tern

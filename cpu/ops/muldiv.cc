@@ -58,7 +58,7 @@ namespace {
 template <class Dst, class Src>
 struct Imul2 {
   static void run(Cpu& cpu, const DecodedInsn& d) {
-    const u8 size = d.ops[0].size;
+    const u8 size = Dst::size(d, 0);
     const bool with_imm = d.ops[2].kind == OperandKind::kImm;
     const i64 a = sign_extend(with_imm ? Src::read(cpu, d, 1) : Dst::read(cpu, d, 0), 8 * size);
     const i64 b = sign_extend(with_imm ? d.imm : Src::read(cpu, d, 1), 8 * size);

@@ -10,26 +10,33 @@
 
 namespace tern::operand {
 
+// Each accessor also gives the operand's size, a constant where the form fixes it (which lets
+// the compiler fold masks and sign bits).
+
 // Any operand kind, decided at run time.
 struct Any {
+  static u8 size(const DecodedInsn& d, int i) { return d.ops[i].size; }
   static u32 read(Cpu& cpu, const DecodedInsn& d, int i) { return cpu.read_op(d, i); }
   static void write(Cpu& cpu, const DecodedInsn& d, int i, u32 v) { cpu.write_op(d, i, v); }
 };
 
 // A 32-bit general register.
 struct Reg32 {
+  static u8 size(const DecodedInsn&, int) { return 4; }
   static u32 read(Cpu& cpu, const DecodedInsn& d, int i) { return cpu.gpr[d.ops[i].reg]; }
   static void write(Cpu& cpu, const DecodedInsn& d, int i, u32 v) { cpu.gpr[d.ops[i].reg] = v; }
 };
 
 // An 8- or 16-bit general register.
 struct Reg {
+  static u8 size(const DecodedInsn& d, int i) { return d.ops[i].size; }
   static u32 read(Cpu& cpu, const DecodedInsn& d, int i) { return cpu.reg(d.ops[i].reg, d.ops[i].size); }
   static void write(Cpu& cpu, const DecodedInsn& d, int i, u32 v) { cpu.set_reg(d.ops[i].reg, d.ops[i].size, v); }
 };
 
 // Memory at the instruction's effective address.
 struct Mem {
+  static u8 size(const DecodedInsn& d, int i) { return d.ops[i].size; }
   static u32 read(Cpu& cpu, const DecodedInsn& d, int i) {
     return cpu.read(d.seg, cpu.effective_address(d), d.ops[i].size);
   }
@@ -38,8 +45,16 @@ struct Mem {
   }
 };
 
+// A 32-bit memory operand: with the size known, the inlined access folds its size checks.
+struct Mem32 {
+  static u8 size(const DecodedInsn&, int) { return 4; }
+  static u32 read(Cpu& cpu, const DecodedInsn& d, int) { return cpu.read(d.seg, cpu.effective_address(d), 4); }
+  static void write(Cpu& cpu, const DecodedInsn& d, int, u32 v) { cpu.write(d.seg, cpu.effective_address(d), 4, v); }
+};
+
 // The immediate (already extended to the operand size).
 struct Imm {
+  static u8 size(const DecodedInsn& d, int i) { return d.ops[i].size; }
   static u32 read(Cpu&, const DecodedInsn& d, int) { return d.imm; }
 };
 
@@ -50,7 +65,7 @@ Handler pick_source(const Operand& src) {
   switch (src.kind) {
     case OperandKind::kReg: return src.size == 4 ? &H<Dst, Reg32>::run : &H<Dst, Reg>::run;
     case OperandKind::kImm: return &H<Dst, Imm>::run;
-    case OperandKind::kMem: return &H<Dst, Mem>::run;
+    case OperandKind::kMem: return src.size == 4 ? &H<Dst, Mem32>::run : &H<Dst, Mem>::run;
     default: return nullptr;
   }
 }
@@ -60,7 +75,9 @@ Handler pick(const DecodedInsn& d) {
   const Operand& dst = d.ops[0];
   switch (dst.kind) {
     case OperandKind::kReg: return dst.size == 4 ? pick_source<H, Reg32>(d.ops[1]) : pick_source<H, Reg>(d.ops[1]);
-    case OperandKind::kMem: return d.ops[1].kind == OperandKind::kMem ? nullptr : pick_source<H, Mem>(d.ops[1]);
+    case OperandKind::kMem:
+      if (d.ops[1].kind == OperandKind::kMem) return nullptr;
+      return dst.size == 4 ? pick_source<H, Mem32>(d.ops[1]) : pick_source<H, Mem>(d.ops[1]);
     default: return nullptr;
   }
 }
@@ -71,7 +88,7 @@ Handler pick_one(const DecodedInsn& d) {
   const Operand& dst = d.ops[0];
   switch (dst.kind) {
     case OperandKind::kReg: return dst.size == 4 ? &H<Reg32>::run : &H<Reg>::run;
-    case OperandKind::kMem: return &H<Mem>::run;
+    case OperandKind::kMem: return dst.size == 4 ? &H<Mem32>::run : &H<Mem>::run;
     default: return nullptr;
   }
 }

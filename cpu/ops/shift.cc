@@ -11,8 +11,7 @@
 //   zero-extended operand (0 beyond size + 1), which is what the shift computes;
 // - 16-bit SHLD/SHRD with counts 17..31 (result and flags undefined): the operand is shifted as
 //   the 48-bit string dst:src:dst, Intel's behaviour, and flags follow that result.
-#include <bit>
-
+#include "cpu/condition.h"
 #include "cpu/cpu.h"
 #include "cpu/ops/forms.h"
 #include "cpu/ops/handlers.h"
@@ -27,12 +26,7 @@ using namespace operand;
 u32 mask_of(u8 size) { return size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1; }
 u32 msb(u32 v, u8 size) { return (v >> (8 * size - 1)) & 1; }
 
-u32 szp(u32 res, u8 size) {
-  u32 f = (std::popcount(res & 0xFF) & 1) ? 0 : fl::PF;
-  if ((res & mask_of(size)) == 0) f |= fl::ZF;
-  if (msb(res, size)) f |= fl::SF;
-  return f;
-}
+u32 szp(u32 res, u8 size) { return condition::sign_zero_parity(res, size); }
 
 // What a shift or rotate computes from the operand `v` (masked to the size) and a non-zero
 // masked count; `skip` when nothing changes (RCL/RCR counts that are multiples of size + 1).
@@ -113,15 +107,15 @@ struct Shift {
   static void run(Cpu& cpu, const DecodedInsn& d) {
     const u32 count = Count::read(cpu, d, 1) & 0x1F;
     if (count == 0) return;
-    const u8 size = d.ops[0].size;
+    const u8 size = Dst::size(d, 0);
     const Shifted s = Operation::apply(cpu, Dst::read(cpu, d, 0) & mask_of(size), count, size);
     if (s.skip) return;
     Dst::write(cpu, d, 0, s.r);
-    u32 f = cpu.arith_flags();
+    u32 f;
     if constexpr (Operation::kRotate) {
-      f &= ~(count == 1 ? fl::CF | fl::OF : fl::CF);
+      f = cpu.arith_flags() & ~(count == 1 ? fl::CF | fl::OF : fl::CF);
     } else {
-      f &= count == 1 ? fl::AF : fl::AF | fl::OF;
+      f = condition::aux_and_overflow(cpu) & (count == 1 ? fl::AF : fl::AF | fl::OF);
       f |= szp(s.r, size);
     }
     if (s.cf) f |= fl::CF;
@@ -145,7 +139,7 @@ struct DoubleShift {
   static void run(Cpu& cpu, const DecodedInsn& d) {
     const u32 count = cpu.read_op(d, 2) & 0x1F;
     if (count == 0) return;
-    const u8 size = d.ops[0].size;
+    const u8 size = Dst::size(d, 0);
     const u64 dst = Dst::read(cpu, d, 0) & mask_of(size);
     const u64 src = Src::read(cpu, d, 1) & mask_of(size);
     const u64 wide = size == 4 ? (kLeft ? (dst << 32) | src : (src << 32) | dst) : (dst << 32) | (src << 16) | dst;
@@ -161,7 +155,7 @@ struct DoubleShift {
       cf = (wide >> (count - 1)) & 1;
     }
     Dst::write(cpu, d, 0, r);
-    u32 f = cpu.arith_flags() & (count == 1 ? fl::AF : fl::AF | fl::OF);
+    u32 f = condition::aux_and_overflow(cpu) & (count == 1 ? fl::AF : fl::AF | fl::OF);
     f |= szp(r, size) | (cf ? fl::CF : 0);
     if (count == 1 && msb(r ^ static_cast<u32>(dst), size)) f |= fl::OF;
     cpu.set_arith(f);

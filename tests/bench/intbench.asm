@@ -121,6 +121,7 @@ crc32:
 ; Sorts SORT_COUNT dwords built from buf with Shell sort; EAX = a fold of the sorted array and
 ; its count of out-of-order neighbours (zero when the sort works).
 sort:
+    push ebp
     mov esi, buf
     xor ecx, ecx
 .load:
@@ -144,10 +145,10 @@ sort:
     jb .place
     mov esi, edi
     sub esi, edx
-    cmp [array + esi*4], eax
+    mov ebp, [array + esi*4]
+    cmp ebp, eax
     jbe .place
-    push dword [array + esi*4]
-    pop dword [array + edi*4]
+    mov [array + edi*4], ebp
     mov edi, esi
     jmp .inner
 .place:
@@ -174,6 +175,7 @@ sort:
     jb .verify
     shl edx, 24
     xor eax, edx
+    pop ebp
     ret
 
 ; LZ77-style compression of buf into out: a literal byte, or 0xFF, distance (2 bytes), length
@@ -270,9 +272,11 @@ seed: dd 0
 
 guest_kernel_end
 
-; Scratch memory after the image (not part of it: the code writes everything before reading it).
+; Scratch memory after the image (not part of it: the code writes everything before reading it),
+; on pages of its own as a compiler's .bss would be: data sharing a page with code makes every
+; store to it a self-modifying-code check in an emulator.
 absolute mb_bss_end
-alignb 4
+alignb 4096
 crc_table: resd 256
 array: resd SORT_COUNT
 hash_table: resd 1 << HASH_BITS

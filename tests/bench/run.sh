@@ -28,15 +28,16 @@ inc=$here/../guests/include
 nasm -f bin -I"$inc/" -DROUNDS="$rounds" -o "$work/full.bin" "$here/intbench.asm"
 nasm -f bin -I"$inc/" -DROUNDS=0 -o "$work/empty.bin" "$here/intbench.asm"
 
-# tern_stats IMAGE: "<instructions> <wall s> <cpu s>" from tern --stats; the checksum to $work/out.
+# tern_stats ENGINE IMAGE: "<instructions> <wall s> <cpu s>" from tern --stats; the checksum goes
+# to $work/out.
 tern_stats() {
-  "$build/tern" --headless --debugcon "file:$work/out" --stats --kernel "$1" 2>"$work/stats" >/dev/null
+  "$build/tern" --headless --engine "$1" --debugcon "file:$work/out" --stats --kernel "$2" 2>"$work/stats" >/dev/null
   sed -n 's/^tern: \([0-9]*\) instructions, \([0-9.]*\) s wall, \([0-9.]*\) s CPU.*/\1 \2 \3/p' "$work/stats"
 }
 
-read -r n_full wall_full cpu_full < <(tern_stats "$work/full.bin")
+read -r n_full wall_full cpu_full < <(tern_stats interp "$work/full.bin")
 tern_sum=$(grep -o 'checksum [0-9a-f]*' "$work/out")
-read -r n_empty wall_empty cpu_empty < <(tern_stats "$work/empty.bin")
+read -r n_empty wall_empty cpu_empty < <(tern_stats interp "$work/empty.bin")
 insns=$((n_full - n_empty))
 
 mips() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { t = a - b; if (t <= 0) print "n/a"; else printf "%.1f", n / t / 1e6 }'; }
@@ -46,8 +47,8 @@ echo "intbench ROUNDS=$rounds: $insns guest instructions of work ($tern_sum), $(
 if [ "$mode" = callgrind ]; then
   command -v valgrind >/dev/null || { echo "valgrind not installed"; exit 1; }
   ir() {
-    valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$build/tern" --headless --debugcon none \
-      --kernel "$1" 2>&1 | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+    valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$build/tern" --headless --engine interp \
+      --debugcon none --kernel "$1" 2>&1 | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
   }
   ir_full=$(ir "$work/full.bin")
   ir_empty=$(ir "$work/empty.bin")
@@ -58,6 +59,12 @@ fi
 
 printf 'tern interp: %s s wall, %s s CPU: %s MIPS wall, %s MIPS CPU\n' "$wall_full" "$cpu_full" \
   "$(mips "$insns" "$wall_full" "$wall_empty")" "$(mips "$insns" "$cpu_full" "$cpu_empty")"
+# The JIT, where this host has one (for comparison; the interpreter is what this script tracks).
+if read -r _ jwall_full jcpu_full < <(tern_stats jit "$work/full.bin") &&
+   read -r _ jwall_empty jcpu_empty < <(tern_stats jit "$work/empty.bin"); then
+  printf 'tern jit:    %s s wall, %s s CPU: %s MIPS wall, %s MIPS CPU\n' "$jwall_full" "$jcpu_full" \
+    "$(mips "$insns" "$jwall_full" "$jwall_empty")" "$(mips "$insns" "$jcpu_full" "$jcpu_empty")"
+fi
 
 # ---- Bochs: the same kernel started by a floppy boot sector (floppy_boot.asm). ----
 bios=/usr/share/bochs/BIOS-bochs-latest
@@ -117,4 +124,4 @@ printf 'bochs %s: %s s wall, %s s CPU: %s MIPS wall, %s MIPS CPU\n' \
   "$(bochs --help 2>&1 | sed -n 's/.*Bochs x86 Emulator \([0-9.]*\).*/\1/p' | head -1)" "$bwall_full" "$bcpu_full" \
   "$(mips "$insns" "$bwall_full" "$bwall_empty")" "$(mips "$insns" "$bcpu_full" "$bcpu_empty")"
 awk -v tc="$cpu_full" -v te="$cpu_empty" -v bc="$bcpu_full" -v be="$bcpu_empty" \
-  'BEGIN { if (tc - te > 0 && bc - be > 0) printf "tern/bochs (CPU time): %.2fx\n", (bc - be) / (tc - te) }'
+  'BEGIN { if (tc - te > 0 && bc - be > 0) printf "tern interp / bochs (CPU time): %.2fx\n", (bc - be) / (tc - te) }'

@@ -43,7 +43,8 @@ struct Rig {
   Rig() { cpu.set_interrupt_controller(&pic); }
 
   void poke(u32 addr, std::initializer_list<u8> bytes) { poke(addr, bytes.begin(), bytes.size()); }
-  void poke(u32 addr, const u8* bytes, size_t size) { std::memcpy(mem.ram_bytes() + addr, bytes, size); }
+  // Through dma_write, as a device would: the CPU's decoded-instruction cache sees the change.
+  void poke(u32 addr, const u8* bytes, size_t size) { mem.dma_write(addr, bytes, size); }
   void poke32(u32 addr, u32 value) { store_le<u32>(mem.ram_bytes() + addr, value); }
   u16 peek16(u32 addr) { return load_le<u16>(mem.ram_bytes() + addr); }
   u32 peek32(u32 addr) { return load_le<u32>(mem.ram_bytes() + addr); }
