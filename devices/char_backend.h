@@ -4,6 +4,7 @@
 // tern reads it, so that the guest sees each key and does its own echo).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -23,6 +24,25 @@ class CharBackend {
   // Whether read() may still deliver input: devices poll only backends that can.
   virtual bool readable() const { return false; }
   virtual void flush() {}
+};
+
+// A backend that also shows every written byte to a listener (the headless runner watches COM1
+// for `--until-serial` this way) and passes everything else through.
+class TappedBackend : public CharBackend {
+ public:
+  explicit TappedBackend(std::unique_ptr<CharBackend> inner) : m_inner(std::move(inner)) {}
+  void set_listener(std::function<void(u8)> listener) { m_listener = std::move(listener); }
+  void write(u8 byte) override {
+    m_inner->write(byte);
+    if (m_listener) m_listener(byte);
+  }
+  bool read(u8& byte) override { return m_inner->read(byte); }
+  bool readable() const override { return m_inner->readable(); }
+  void flush() override { m_inner->flush(); }
+
+ private:
+  std::unique_ptr<CharBackend> m_inner;
+  std::function<void(u8)> m_listener;
 };
 
 // Opens a backend from its specification; throws Error naming `option` when it is malformed or

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "base/error.h"
+#include "frontend/guest_script.h"
 #include "devices/rtc_calendar.h"
 
 namespace tern {
@@ -89,6 +90,9 @@ po::options_description make_options() {
     ("screenshot-every", po::value<std::string>(), "SECONDS:DIR: a PNG every SECONDS of guest time in DIR")
     ("dump-text", po::value<std::string>(), "write the text screen as UTF-8 to FILE at the end (or FILE@SECONDS of guest time)")
     ("timeout", po::value<double>()->default_value(0), "stop after SECONDS of host time (exit 124); 0: never")
+    ("guest-timeout", po::value<double>()->default_value(0), "stop after SECONDS of guest time (exit 124, repeatable); 0: never")
+    ("until-serial", po::value<std::string>(), "end the run with 0 as soon as TEXT appears on COM1")
+    ("send-keys", po::value<std::vector<std::string>>()->composing(), "TEXT@SECONDS: type TEXT at that guest time (\\n Enter, \\e Esc; repeatable)")
     ("engine", po::value<std::string>()->default_value("auto"), "CPU engine: auto, interp or jit")
     ("clock", po::value<std::string>()->default_value("virtual"), "guest time: virtual (deterministic) or host")
     ("ips", po::value<u64>()->default_value(100'000'000), "guest instructions per virtual second")
@@ -170,6 +174,13 @@ std::optional<RunOptions> parse_options(int argc, char** argv) {
   if (r.timeout_seconds < 0) fail("--timeout: must not be negative");
   r.log = get(vm, "log");
   r.stats = vm["stats"].as<bool>();
+  const double guest_timeout = vm["guest-timeout"].as<double>();
+  if (!(guest_timeout >= 0) || guest_timeout > 1e9) fail("--guest-timeout: must be a number of seconds, not negative");
+  r.script.guest_timeout_ns = static_cast<u64>(guest_timeout * 1e9);
+  r.script.until_serial = get(vm, "until-serial");
+  if (vm.count("until-serial") && r.script.until_serial.empty()) fail("--until-serial: the text must not be empty");
+  if (vm.count("send-keys"))
+    for (const std::string& keys : vm["send-keys"].as<std::vector<std::string>>()) r.script.keys.push_back(parse_send_keys(keys));
   if (vm.count("screenshot")) parse_screenshot_option(get(vm, "screenshot"), r.screen);
   if (vm.count("screenshot-every")) parse_screenshot_every_option(get(vm, "screenshot-every"), r.screen);
   if (vm.count("dump-text")) parse_dump_text_option(get(vm, "dump-text"), r.screen);

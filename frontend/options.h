@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "frontend/guest_script.h"
 #include "frontend/screenshot.h"
 #include "machine/config.h"
 
@@ -14,6 +15,7 @@ struct RunOptions {
   bool headless = false;
   bool clock_given = false;  // --clock was set (the window defaults to host time otherwise)
   ScreenOutputOptions screen;
+  GuestScriptOptions script;  // --send-keys, --until-serial, --guest-timeout
   double timeout_seconds = 0;  // 0: none
   bool stats = false;          // --stats: guest instructions and host time on stderr at exit
   std::string log;

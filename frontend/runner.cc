@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "base/error.h"
+#include "frontend/guest_script.h"
 #include "frontend/host_clock.h"
 #include "frontend/screenshot.h"
 
@@ -19,7 +20,8 @@ constexpr u64 kSliceNs = 10'000'000;
 int exit_code_for(const Machine& machine) {
   switch (machine.status()) {
     case MachineStatus::kPoweredOff: return static_cast<int>(ExitCode::kOk);
-    case MachineStatus::kDebugExit: return machine.exit_code();
+    case MachineStatus::kDebugExit:
+    case MachineStatus::kStopped: return machine.exit_code();
     case MachineStatus::kTripleFault: return static_cast<int>(ExitCode::kTripleFault);
     case MachineStatus::kRunning: break;
   }
@@ -31,17 +33,20 @@ int run_headless(Machine& machine, const RunOptions& options) {
   const auto start = Clock::now();
   const auto limit = std::chrono::duration<double>(options.timeout_seconds);
   ScreenOutputs screen(options.screen);
+  GuestScript script(options.script, machine);
   std::optional<HostPacer> pacer;
   if (machine.config().clock == ClockMode::kHost) pacer.emplace(machine);
   int code = -1;
   while (machine.status() == MachineStatus::kRunning) {
     // Slices end at timed screenshots, so pictures are taken at exact virtual times.
-    const u64 slice = std::max<u64>(1, std::min(kSliceNs, screen.ns_until_next(machine.clock().now())));
+    const u64 now = machine.clock().now();
+    const u64 slice = std::max<u64>(1, std::min({kSliceNs, screen.ns_until_next(now), script.ns_until_next(now)}));
     if (pacer)
       pacer->run_slice(slice);
     else
       machine.run_for(slice);
     screen.after_slice(machine);
+    script.after_slice();
     if (options.timeout_seconds > 0 && Clock::now() - start >= limit) {
       code = static_cast<int>(ExitCode::kTimeout);
       break;

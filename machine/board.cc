@@ -42,7 +42,7 @@ void Machine::build_board() {
   m_mouse = std::make_unique<Ps2Mouse>();
   m_kbc = std::make_unique<I8042>(m_io, irqs.line(1), irqs.line(12), *m_keyboard, *m_mouse,
                                   [this](bool) { update_a20(); }, [this] { request_reset(); });
-  m_serial_out = open_char_backend(m_config.serial, "--serial");
+  m_serial_out = std::make_unique<TappedBackend>(open_char_backend(m_config.serial, "--serial"));
   m_com1 = std::make_unique<Uart>(m_io, Uart::kCom1, m_clock, irqs.line(4), m_serial_out.get());
   m_com2 = std::make_unique<Uart>(m_io, Uart::kCom2, m_clock, irqs.line(3), nullptr);
 

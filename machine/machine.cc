@@ -63,6 +63,8 @@ void Machine::request_exit(MachineStatus status, int code) {
   m_cpu->request_stop();
 }
 
+void Machine::stop(int exit_code) { request_exit(MachineStatus::kStopped, exit_code); }
+
 void Machine::request_reset() {
   m_reset_pending = true;
   m_cpu->request_stop();

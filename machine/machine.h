@@ -44,6 +44,7 @@ enum class MachineStatus : u8 {
   kPoweredOff,   // ACPI power-off (or debug-exit 0): exit code 0
   kDebugExit,    // the guest wrote to isa-debug-exit: exit_code()
   kTripleFault,  // with no_reboot
+  kStopped,      // stop() was called (by the frontend): exit_code()
 };
 
 class Machine {
@@ -84,6 +85,12 @@ class Machine {
   void press_power_button() { m_acpi->press_power_button(); }
   // Guest instructions executed since the machine was built.
   u64 instructions() const { return m_cpu->retired(); }
+
+  // Ends the run after the current instruction with `exit_code` (frontend conditions such as
+  // --until-serial or --guest-timeout); ignored when the machine has already stopped.
+  void stop(int exit_code);
+  // Shows every byte the guest writes to COM1 to `listener` (one listener at a time).
+  void set_serial_listener(std::function<void(u8)> listener) { m_serial_out->set_listener(std::move(listener)); }
 
   // Flushes buffered character output (serial, debug console).
   void flush_output();
@@ -130,7 +137,7 @@ class Machine {
   std::unique_ptr<Ps2Keyboard> m_keyboard;
   std::unique_ptr<Ps2Mouse> m_mouse;
   std::unique_ptr<I8042> m_kbc;
-  std::unique_ptr<CharBackend> m_serial_out;
+  std::unique_ptr<TappedBackend> m_serial_out;
   std::unique_ptr<Uart> m_com1;
   std::unique_ptr<Uart> m_com2;
   // PCI.
