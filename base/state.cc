@@ -48,22 +48,13 @@ u32 crc32(const void* data, size_t size, u32 crc) {
   return ~crc;
 }
 
-void StateIo::bytes(void* p, size_t n) {
-  if (!loading()) {
-    const u8* b = static_cast<const u8*>(p);
-    m_out->insert(m_out->end(), b, b + n);
-    return;
-  }
-  if (n > m_in->size() - m_pos) throw_state_error(fmt::format("section '{}' is too short", m_name));
-  std::memcpy(p, m_in->data() + m_pos, n);
-  m_pos += n;
-}
+void StateIo::too_short() const { throw_state_error(fmt::format("section '{}' is too short", m_name)); }
 
 void StateIo::string(std::string& s) {
   u32 size = static_cast<u32>(s.size());
   field(size);
   if (loading()) {
-    if (size > m_in->size() - m_pos) throw_state_error(fmt::format("section '{}' is too short", m_name));
+    if (size > m_in->size() - m_pos) too_short();
     s.assign(reinterpret_cast<const char*>(m_in->data() + m_pos), size);
     m_pos += size;
   } else {
@@ -104,8 +95,7 @@ std::vector<u8> StateWriter::finish() const {
   return file;
 }
 
-void StateWriter::write_file(const std::string& path) const {
-  const std::vector<u8> file = finish();
+void StateWriter::write_file(const std::string& path, const std::vector<u8>& file) {
   const std::string tmp = path + ".tmp";
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) throw Error(fmt::format("cannot write state file '{}': {}", path, std::strerror(errno)));

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <array>
+#include <cstring>
 #include <map>
 #include <string>
 #include <string_view>
@@ -43,13 +44,26 @@ class StateIo {
     (field(values), ...);
   }
 
-  void bytes(void* p, size_t n);
+  void bytes(void* p, size_t n) {
+    if (!loading()) {
+      const u8* b = static_cast<const u8*>(p);
+      m_out->insert(m_out->end(), b, b + n);
+      return;
+    }
+    if (n > m_in->size() - m_pos) too_short();
+    std::memcpy(p, m_in->data() + m_pos, n);
+    m_pos += n;
+  }
   void string(std::string& s);
 
   // Throws unless a loading view has consumed all its bytes (catches layout mismatches).
   void expect_end() const;
+  // Bytes a loading view has not read yet (0 when saving).
+  size_t remaining() const { return loading() ? m_in->size() - m_pos : 0; }
 
  private:
+  [[noreturn]] void too_short() const;
+
   template <class T>
   void field(T& v) {
     if constexpr (std::is_enum_v<T>) {
@@ -95,7 +109,8 @@ class StateWriter {
   // The whole compressed file image.
   std::vector<u8> finish() const;
   // Writes the file atomically (temporary file, then rename): never a half-written state file.
-  void write_file(const std::string& path) const;
+  void write_file(const std::string& path) const { write_file(path, finish()); }
+  static void write_file(const std::string& path, const std::vector<u8>& file);
 
  private:
   std::vector<std::pair<std::string, std::vector<u8>>> m_sections;

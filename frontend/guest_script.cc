@@ -23,7 +23,10 @@ GuestScriptOptions::Keys parse_send_keys(const std::string& value) {
 }
 
 GuestScript::GuestScript(const GuestScriptOptions& options, Machine& machine)
-    : m_machine(machine), m_until(options.until_serial) {
+    : m_machine(machine),
+      m_until(options.until_serial),
+      m_save_text(options.save_on_serial),
+      m_save_path(options.save_on_serial_path) {
   for (const GuestScriptOptions::Keys& keys : options.keys) {
     u64 t = keys.at_ns;
     for (std::vector<u8>& bytes : text_to_keystrokes(keys.text)) {
@@ -33,17 +36,33 @@ GuestScript::GuestScript(const GuestScriptOptions& options, Machine& machine)
   }
   std::stable_sort(m_strokes.begin(), m_strokes.end(), [](const Stroke& a, const Stroke& b) { return a.at_ns < b.at_ns; });
   if (options.guest_timeout_ns) m_timeout_at = machine.clock().now() + options.guest_timeout_ns;
-  if (!m_until.empty()) machine.set_serial_listener([this](u8 byte) { on_serial_byte(byte); });
+  m_listening = !m_until.empty() || !m_save_text.empty();
+  if (m_listening) machine.set_serial_listener([this](u8 byte) { on_serial_byte(byte); });
 }
 
 GuestScript::~GuestScript() {
-  if (!m_until.empty()) m_machine.set_serial_listener(nullptr);
+  if (m_listening) m_machine.set_serial_listener(nullptr);
 }
+
+namespace {
+
+bool ends_with(const std::string& s, const std::string& tail) {
+  return !tail.empty() && s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+}  // namespace
 
 void GuestScript::on_serial_byte(u8 byte) {
   m_recent.push_back(static_cast<char>(byte));
-  if (m_recent.size() > m_until.size()) m_recent.erase(0, m_recent.size() - m_until.size());
-  if (m_recent == m_until) m_machine.stop(0);
+  const size_t keep = std::max(m_until.size(), m_save_text.size());
+  if (m_recent.size() > keep) m_recent.erase(0, m_recent.size() - keep);
+  if (ends_with(m_recent, m_save_text)) {
+    // Saved between instructions, by after_slice() once the machine has paused.
+    m_save_text.clear();
+    m_save_due = true;
+    m_machine.pause();
+  }
+  if (ends_with(m_recent, m_until)) m_machine.stop(0);
 }
 
 u64 GuestScript::ns_until_next(u64 now) const {
@@ -54,6 +73,10 @@ u64 GuestScript::ns_until_next(u64 now) const {
 }
 
 void GuestScript::after_slice() {
+  if (m_save_due) {
+    m_save_due = false;
+    m_machine.save_state(m_save_path);
+  }
   const u64 now = m_machine.clock().now();
   while (!m_strokes.empty() && m_strokes.front().at_ns <= now) {
     for (u8 b : m_strokes.front().bytes) m_machine.keyboard().key_scancode(b);

@@ -1,7 +1,7 @@
 // What a headless run does on its own, on guest (virtual) time, so that it is repeatable:
 // `--send-keys TEXT@SECONDS` types into the guest, `--until-serial TEXT` ends the run with 0 as
 // soon as TEXT appears on COM1, `--guest-timeout SECONDS` ends it with 124 after that much guest
-// time.
+// time, `--save-on-serial TEXT:FILE` saves the machine's state when TEXT appears.
 #pragma once
 
 #include <deque>
@@ -20,6 +20,10 @@ struct GuestScriptOptions {
   std::vector<Keys> keys;
   std::string until_serial;
   u64 guest_timeout_ns = 0;  // 0: none
+  // --save-on-serial TEXT:FILE: the state is saved right after the instruction that completed
+  // TEXT on COM1 (once); the run goes on unless --until-serial ends it there too.
+  std::string save_on_serial;
+  std::string save_on_serial_path;
 };
 
 // Parses "TEXT@SECONDS" (the last '@' separates); throws Error on a bad value.
@@ -37,7 +41,8 @@ class GuestScript {
 
   // Virtual nanoseconds from `now` until the script next has something to do (Clock::kNever).
   u64 ns_until_next(u64 now) const;
-  // Types the keys that are due and ends the run when the guest timeout has come.
+  // Types the keys that are due, saves a state that --save-on-serial asked for, and ends the run
+  // when the guest timeout has come.
   void after_slice();
 
  private:
@@ -50,7 +55,11 @@ class GuestScript {
   Machine& m_machine;
   std::deque<Stroke> m_strokes;  // in time order
   std::string m_until;
-  std::string m_recent;          // the last m_until.size() bytes of COM1 output
+  std::string m_save_text;       // --save-on-serial, cleared once it has been seen
+  std::string m_save_path;
+  bool m_save_due = false;
+  bool m_listening = false;      // the COM1 listener is set
+  std::string m_recent;          // the last bytes of COM1 output (as long as the longest text)
   u64 m_timeout_at = 0;          // absolute guest time, 0: none
 };
 

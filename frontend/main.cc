@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ctime>
 #include <exception>
+#include <optional>
 
 #include "base/error.h"
 #include "base/log.h"
@@ -12,6 +13,7 @@
 #include "frontend/runner.h"
 #include "frontend/sdl/window_runner.h"
 #include "machine/machine.h"
+#include "machine/state_header.h"
 
 int main(int argc, char** argv) {
   using namespace tern;
@@ -25,11 +27,19 @@ int main(int argc, char** argv) {
     const bool window = !options->headless && display_available(no_display);
     MachineConfig config = options->machine;
     if (window && !options->clock_given) config.clock = ClockMode::kHost;
+    // --load: the file is read and checked whole first; the machine is the one it describes.
+    std::optional<StateReader> state;
+    if (!options->load_path.empty()) {
+      state.emplace(StateReader::from_file(options->load_path));
+      config = StateHeader::read(*state).machine_config(config);
+    }
     Machine machine(config);
+    if (state) machine.load_state(*state);
     if (!window && !options->headless) fmt::print(stderr, "tern: no display ({}); running headless\n", no_display);
     const auto start = std::chrono::steady_clock::now();
     const std::clock_t cpu_start = std::clock();
     const int code = window ? run_window(machine, *options) : run_headless(machine, *options);
+    if (!options->save_path.empty()) machine.save_state(options->save_path);
     if (options->stats) {
       // Wall time and this process's CPU time: the latter is steadier on a loaded host.
       const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

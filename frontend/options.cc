@@ -102,6 +102,10 @@ po::options_description make_options() {
      "RTC date and time at start (UTC): YYYY-MM-DD[THH:MM[:SS]], or 'now' (not repeatable)")
     ("log", po::value<std::string>()->default_value(""), "log categories, e.g. cpu,pic:trace or all:info")
     ("stats", po::bool_switch(), "print guest instructions, host time and MIPS to stderr at exit")
+    ("save", po::value<std::string>(), "save the machine's state to FILE when the run ends (and on Ctrl+Alt+S in the window)")
+    ("save-on-serial", po::value<std::string>(), "TEXT:FILE: save the state to FILE when TEXT first appears on COM1; the run goes on")
+    ("load", po::value<std::string>(), "resume the machine saved in FILE (its configuration and disks come from the state)")
+    ("monitor", po::value<std::string>(), "line-based monitor (savevm, loadvm, info status, quit): stdio or unix:PATH")
     ("image", po::value<std::string>(), "disk image (same as --hda)");
   // clang-format on
   return o;
@@ -109,6 +113,29 @@ po::options_description make_options() {
 
 std::string get(const po::variables_map& vm, const char* key) {
   return vm.count(key) ? vm[key].as<std::string>() : std::string{};
+}
+
+// --save, --save-on-serial, --load, --monitor. With --load the machine is the one in the state
+// file: options that define a machine would contradict it.
+void parse_state_options(const po::variables_map& vm, RunOptions& r) {
+  r.save_path = get(vm, "save");
+  r.load_path = get(vm, "load");
+  r.monitor = get(vm, "monitor");
+  if (vm.count("save-on-serial")) {
+    const std::string value = get(vm, "save-on-serial");
+    const size_t colon = value.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == value.size())
+      fail("--save-on-serial: expected TEXT:FILE, got '{}'", value);
+    r.script.save_on_serial = value.substr(0, colon);
+    r.script.save_on_serial_path = value.substr(colon + 1);
+  }
+  if (r.monitor == "stdio" && r.machine.serial == "stdio")
+    fail("--monitor stdio needs COM1 elsewhere (--serial file:PATH or none)");
+  if (r.load_path.empty()) return;
+  for (const char* key : {"memory", "bios", "vga-bios", "kernel", "initrd", "append", "hda", "hdb", "cdrom", "fda",
+                          "image", "boot", "ips", "snapshot", "rtc-base"})
+    if (vm.count(key) && !vm[key].defaulted() && !(vm[key].value().type() == typeid(bool) && !vm[key].as<bool>()))
+      fail("--load: the machine comes from the state file; --{} cannot be given with it", key);
 }
 
 }  // namespace
@@ -181,6 +208,7 @@ std::optional<RunOptions> parse_options(int argc, char** argv) {
   if (vm.count("until-serial") && r.script.until_serial.empty()) fail("--until-serial: the text must not be empty");
   if (vm.count("send-keys"))
     for (const std::string& keys : vm["send-keys"].as<std::vector<std::string>>()) r.script.keys.push_back(parse_send_keys(keys));
+  parse_state_options(vm, r);
   if (vm.count("screenshot")) parse_screenshot_option(get(vm, "screenshot"), r.screen);
   if (vm.count("screenshot-every")) parse_screenshot_every_option(get(vm, "screenshot-every"), r.screen);
   if (vm.count("dump-text")) parse_dump_text_option(get(vm, "dump-text"), r.screen);

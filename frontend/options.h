@@ -19,6 +19,9 @@ struct RunOptions {
   double timeout_seconds = 0;  // 0: none
   bool stats = false;          // --stats: guest instructions and host time on stderr at exit
   std::string log;
+  std::string save_path;  // --save: at the end of the run (and the window's save key)
+  std::string load_path;  // --load
+  std::string monitor;    // --monitor: stdio or unix:PATH
 };
 
 // Parses argv. Returns nullopt when the program should exit 0 at once (--help, --version; the

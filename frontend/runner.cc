@@ -6,6 +6,7 @@
 #include "base/error.h"
 #include "frontend/guest_script.h"
 #include "frontend/host_clock.h"
+#include "frontend/monitor.h"
 #include "frontend/screenshot.h"
 
 namespace tern {
@@ -34,6 +35,8 @@ int run_headless(Machine& machine, const RunOptions& options) {
   const auto limit = std::chrono::duration<double>(options.timeout_seconds);
   ScreenOutputs screen(options.screen);
   GuestScript script(options.script, machine);
+  std::optional<Monitor> monitor;
+  if (!options.monitor.empty()) monitor.emplace(options.monitor, machine);
   std::optional<HostPacer> pacer;
   if (machine.config().clock == ClockMode::kHost) pacer.emplace(machine);
   int code = -1;
@@ -47,6 +50,7 @@ int run_headless(Machine& machine, const RunOptions& options) {
       machine.run_for(slice);
     screen.after_slice(machine);
     script.after_slice();
+    if (monitor && monitor->poll() && pacer) pacer.emplace(machine);
     if (options.timeout_seconds > 0 && Clock::now() - start >= limit) {
       code = static_cast<int>(ExitCode::kTimeout);
       break;

@@ -72,7 +72,8 @@ void Machine::request_reset() {
 
 void Machine::run_for(u64 virtual_ns) {
   const u64 end = m_clock.now() + virtual_ns;
-  while (m_status == MachineStatus::kRunning && m_clock.now() < end) {
+  m_pause_requested = false;
+  while (m_status == MachineStatus::kRunning && m_clock.now() < end && !m_pause_requested) {
     const u64 deadline = std::min(m_clock.next_deadline(), end);
     m_cpu->run(std::max<u64>(1, m_clock.instructions_until(deadline)));
     switch (m_cpu->stop_reason()) {

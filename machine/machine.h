@@ -2,13 +2,17 @@
 // chipset and its devices, firmware, the wiring of interrupt lines) and runs it in slices of
 // virtual time. A Machine owns all its state, so several machines can live in one process.
 //
-// machine.cc: the run loop, reset and exits; board.cc: building and wiring the devices.
+// machine.cc: the run loop, reset and exits; board.cc: building and wiring the devices;
+// save_state.cc: save states.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "base/clock.h"
+#include "base/state.h"
 #include "bios/acpi.h"
 #include "cpu/cpu.h"
 #include "devices/apic.h"
@@ -95,6 +99,25 @@ class Machine {
   // Flushes buffered character output (serial, debug console).
   void flush_output();
 
+  // Ends the current run_for() after the current instruction, with the machine still running:
+  // for frontend work that must happen between two instructions (saving a state when COM1
+  // shows a text).
+  void pause() {
+    m_pause_requested = true;
+    m_cpu->request_stop();
+  }
+
+  // Save states (save_state.cc; the format is described there and in docs/save-states.md).
+  // save_state() writes the file atomically; load_state() refuses (Error) a damaged file, a
+  // state of another machine configuration, or one whose disk, firmware or kernel files changed,
+  // and then leaves this machine exactly as it was. After a load the machine is running.
+  void save_state(const std::string& path);
+  std::vector<u8> save_state_image();
+  void load_state(const std::string& path);
+  void load_state(const StateReader& reader);
+  // "jit" or "interp": the engine that runs the guest.
+  std::string engine_name() const;
+
  private:
   // board.cc
   void build_board();
@@ -118,6 +141,14 @@ class Machine {
   // Maps the firmware, or loads the kernel and sets the CPU up for it.
   void boot();
   void request_exit(MachineStatus status, int code);
+
+  // save_state.cc: every part with a section of its own, in file order.
+  struct StatePart {
+    std::string name;
+    std::function<void(StateIo&)> serialize;
+  };
+  std::vector<StatePart> state_parts();
+  void after_state_load();
 
   MachineConfig m_config;
   Clock m_clock;
@@ -165,6 +196,7 @@ class Machine {
   MachineStatus m_status = MachineStatus::kRunning;
   int m_exit_code = 0;
   bool m_reset_pending = false;
+  bool m_pause_requested = false;
 };
 
 }  // namespace tern

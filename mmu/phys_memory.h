@@ -18,6 +18,8 @@
 
 namespace tern {
 
+class StateIo;
+
 inline constexpr u64 kPageSize = 4096;
 inline constexpr u64 kPageMask = ~(kPageSize - 1);
 
@@ -37,6 +39,14 @@ class PhysMemory {
   u64 high_ram_size() const { return m_ram_size - m_low_ram; }
   // Host bytes of all RAM in order (low part, then high part): for save states.
   u8* ram_bytes() { return m_ram; }
+
+  // Save states (phys_memory_state.cc). serialize(): the A20 gate and the PAM steering.
+  // serialize_ram(): all RAM, pages that are all zero as one bit each. check_ram() reads a
+  // loading view of that section without touching RAM and throws unless serialize_ram() would
+  // load it whole, so a bad section is refused before anything is changed.
+  void serialize(StateIo& io);
+  void serialize_ram(StateIo& io);
+  void check_ram(StateIo& io) const;
 
   // Maps a read-only image at `base` (writes are dropped).
   void add_rom(u64 base, std::vector<u8> data);
