@@ -165,6 +165,12 @@ StateIo StateReader::section(const std::string& name) const {
   return StateIo(it->first, it->second);
 }
 
+const std::vector<u8>& StateReader::section_data(const std::string& name) const {
+  const auto it = m_sections.find(name);
+  if (it == m_sections.end()) throw_state_error(fmt::format("section '{}' is missing", name));
+  return it->second;
+}
+
 std::vector<std::string> StateReader::section_names() const {
   std::vector<std::string> names;
   for (const auto& entry : m_sections) names.push_back(entry.first);

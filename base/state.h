@@ -126,6 +126,8 @@ class StateReader {
   // A loading view of a section; throws when the section is missing.
   StateIo section(const std::string& name) const;
   std::vector<std::string> section_names() const;
+  // The raw bytes of a section (throws when missing): for tools and tests that rewrite files.
+  const std::vector<u8>& section_data(const std::string& name) const;
 
  private:
   std::map<std::string, std::vector<u8>> m_sections;

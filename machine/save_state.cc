@@ -59,6 +59,11 @@ std::string Machine::engine_name() const { return m_jit ? "jit" : "interp"; }
 
 std::vector<u8> Machine::save_state_image() {
   flush_output();
+  // The arithmetic flags go into EFLAGS and the lazy operands are cleared (the guest sees no
+  // difference): engines keep different, equivalent lazy operands, and a state must not depend
+  // on the engine that saved it.
+  m_cpu->set_arith(m_cpu->arith_flags());
+  m_cpu->lf = LazyFlags{};
   StateWriter writer;
   {
     StateHeader header = StateHeader::describe(m_config, "tern " + engine_name());

@@ -1,14 +1,17 @@
 // Event delivery of the CPU core, driven directly without a board or nasm: NMI blocking, the
 // STI and MOV SS interrupt shadows, the order of a single-step trap and a pending interrupt,
 // EXT in the error code of a fault raised while delivering a hardware interrupt, and the
-// escalation from #DF to a triple fault.
+// escalation from #DF to a triple fault; save and restore of the CPU state.
 #include <catch2/catch.hpp>
 
 #include <cstring>
 #include <initializer_list>
+#include <vector>
 
 #include "base/bits.h"
 #include "base/clock.h"
+#include "base/error.h"
+#include "base/state.h"
 #include "cpu/cpu.h"
 #include "mmu/io_space.h"
 #include "mmu/phys_memory.h"
@@ -208,4 +211,52 @@ TEST_CASE("an exception while delivering #DF is a triple fault") {
   r.gate(kDF, 0x300, 0x0E);     // not present: triple fault
   r.cpu.run(10);
   CHECK(r.cpu.stop_reason() == CpuStop::kTripleFault);
+}
+
+namespace {
+
+std::vector<u8> saved_cpu(Cpu& cpu) {
+  std::vector<u8> out;
+  StateIo io(out);
+  cpu.serialize(io);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("CPU state saves and loads as the identity, and both copies run on alike") {
+  Rig a;
+  a.protected_mode_at(0x10000);
+  // mov eax, 0x12345678; mov ebx, 3; fld1; fldpi; faddp; add eax, ebx; sti; (loop:) inc ecx; jmp loop
+  a.poke(0x10000, {0xB8, 0x78, 0x56, 0x34, 0x12, 0xBB, 0x03, 0x00, 0x00, 0x00, 0xD9, 0xE8, 0xD9, 0xEB, 0xDE,
+                   0xC1, 0x01, 0xD8, 0xFB, 0x41, 0xEB, 0xFD});
+  a.cpu.cr2 = 0xCAFEF00D;
+  a.cpu.msr.sysenter_eip = 0x1234;
+  a.cpu.run(9);  // stops right after STI: the interrupt shadow is part of the state
+  const std::vector<u8> state = saved_cpu(a.cpu);
+
+  Rig b;
+  std::memcpy(b.mem.ram_bytes(), a.mem.ram_bytes(), 1 << 20);
+  StateIo in("cpu", state);
+  b.cpu.serialize(in);
+  in.expect_end();
+  CHECK(b.cpu.gpr[kEax] == 0x1234567B);
+  CHECK(b.cpu.cr2 == 0xCAFEF00D);
+  CHECK(b.cpu.msr.sysenter_eip == 0x1234);
+  CHECK(b.cpu.eip == a.cpu.eip);
+  CHECK(saved_cpu(b.cpu) == state);
+
+  a.cpu.run(1000);
+  b.cpu.run(1000);
+  CHECK(b.cpu.gpr[kEcx] == a.cpu.gpr[kEcx]);
+  CHECK(saved_cpu(b.cpu) == saved_cpu(a.cpu));
+}
+
+TEST_CASE("a CPU section with a byte missing is refused") {
+  Rig a;
+  std::vector<u8> state = saved_cpu(a.cpu);
+  state.pop_back();
+  Rig b;
+  StateIo in("cpu", state);
+  CHECK_THROWS_AS(b.cpu.serialize(in), Error);
 }
