@@ -3,6 +3,8 @@
 # output file left behind.
 set -u
 tern=$1
+# A cross-built tern runs under the emulator CMake was given (e.g. qemu-aarch64).
+read -r -a emulator <<<"${TERN_EMULATOR:-}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -10,7 +12,7 @@ failures=0
 expect_bad() {
   local what=$1
   shift
-  "$tern" "$@" >"$work/out" 2>"$work/err"
+  "${emulator[@]}" "$tern" "$@" >"$work/out" 2>"$work/err"
   local code=$?
   local lines
   lines=$(wc -l <"$work/err")
@@ -43,8 +45,8 @@ if [ -e "$work/debug.log" ]; then
   failures=$((failures + 1))
 fi
 
-"$tern" --help >"$work/help" 2>&1 || { echo "FAIL: --help exit code"; failures=$((failures + 1)); }
+"${emulator[@]}" "$tern" --help >"$work/help" 2>&1 || { echo "FAIL: --help exit code"; failures=$((failures + 1)); }
 grep -q -- "--kernel" "$work/help" || { echo "FAIL: --help lacks --kernel"; failures=$((failures + 1)); }
-"$tern" --version | grep -q "^tern " || { echo "FAIL: --version"; failures=$((failures + 1)); }
+"${emulator[@]}" "$tern" --version | grep -q "^tern " || { echo "FAIL: --version"; failures=$((failures + 1)); }
 
 exit $((failures > 0))
