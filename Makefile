@@ -1,5 +1,6 @@
 # tern: the two quick-start commands are `make run` and `make test`.
 BUILD ?= build
+AARCH64_BUILD ?= build-aarch64
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
@@ -25,10 +26,11 @@ run: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
-# Cross-builds for AArch64 and runs the unit and guest tests under qemu-aarch64, comparing guest
-# outputs with the x86-64 build.
+# Cross-builds for AArch64 into $(AARCH64_BUILD) and runs the unit, command-line and guest tests
+# under qemu-aarch64, comparing guest outputs and x87 results with the x86-64 build in $(BUILD)
+# (docs/aarch64.md).
 test-aarch64: build
-	tools/test-aarch64.sh build-aarch64 $(BUILD)
+	JOBS=$(JOBS) tools/test-aarch64.sh $(AARCH64_BUILD) $(BUILD)
 
 bench: build
 	tests/bench/run.sh $(BUILD)
