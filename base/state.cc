@@ -2,6 +2,7 @@
 
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -59,6 +60,64 @@ void StateIo::string(std::string& s) {
     m_pos += size;
   } else {
     bytes(s.data(), size);
+  }
+}
+
+namespace {
+
+bool all_zero(const u8* p, size_t n) {
+  u64 any = 0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    u64 word;
+    std::memcpy(&word, p + i, 8);
+    any |= word;
+  }
+  for (; i < n; ++i) any |= p[i];
+  return any == 0;
+}
+
+size_t page_count(size_t n) { return (n + StateIo::kSparsePage - 1) / StateIo::kSparsePage; }
+
+size_t page_bytes(size_t n, size_t page) { return std::min(StateIo::kSparsePage, n - page * StateIo::kSparsePage); }
+
+bool bit(const std::vector<u8>& bitmap, size_t page) { return bitmap[page / 8] & (1u << (page % 8)); }
+
+}  // namespace
+
+size_t StateIo::skip_sparse_bitmap(size_t n) {
+  const size_t pages = page_count(n);
+  std::vector<u8> bitmap((pages + 7) / 8);
+  bytes(bitmap.data(), bitmap.size());
+  if (pages % 8 && (bitmap.back() >> (pages % 8)) != 0)
+    throw_state_error(fmt::format("section '{}': bad page bitmap", m_name));
+  size_t data = 0;
+  for (size_t page = 0; page < pages; ++page)
+    if (bit(bitmap, page)) data += page_bytes(n, page);
+  return data;
+}
+
+void StateIo::sparse_pages(u8* p, size_t n) {
+  const size_t pages = page_count(n);
+  std::vector<u8> bitmap((pages + 7) / 8, 0);
+  if (!loading()) {
+    for (size_t page = 0; page < pages; ++page)
+      if (!all_zero(p + page * kSparsePage, page_bytes(n, page))) bitmap[page / 8] |= static_cast<u8>(1u << (page % 8));
+    bytes(bitmap.data(), bitmap.size());
+    for (size_t page = 0; page < pages; ++page)
+      if (bit(bitmap, page)) bytes(p + page * kSparsePage, page_bytes(n, page));
+    return;
+  }
+  const size_t start = m_pos;
+  if (skip_sparse_bitmap(n) > remaining()) too_short();
+  std::memcpy(bitmap.data(), m_in->data() + start, bitmap.size());
+  for (size_t page = 0; page < pages; ++page) {
+    u8* at = p + page * kSparsePage;
+    const size_t size = page_bytes(n, page);
+    if (bit(bitmap, page))
+      bytes(at, size);
+    else if (!all_zero(at, size))
+      std::memset(at, 0, size);
   }
 }
 

@@ -22,7 +22,7 @@
 
 namespace tern {
 
-inline constexpr u32 kStateFormatVersion = 1;
+inline constexpr u32 kStateFormatVersion = 2;
 
 [[noreturn]] void throw_state_error(std::string_view why);
 
@@ -55,6 +55,15 @@ class StateIo {
     m_pos += n;
   }
   void string(std::string& s);
+  // A large memory (RAM, video memory): a bitmap with one bit per 4 KiB page (set: not all
+  // zeros), then the pages whose bit is set. Loading checks the section holds every page the
+  // bitmap announces before writing any byte, and writes all-zero pages only where `p` is not
+  // zero already (untouched host memory stays unallocated).
+  static constexpr size_t kSparsePage = 4096;
+  void sparse_pages(u8* p, size_t n);
+  // Reads the bitmap of a sparse_pages() field without loading the pages; returns how many bytes
+  // of page data follow it.
+  size_t skip_sparse_bitmap(size_t n);
 
   // Throws unless a loading view has consumed all its bytes (catches layout mismatches).
   void expect_end() const;

@@ -223,7 +223,7 @@ u8 Vga::input_status_1() {
 
 void Vga::serialize(StateIo& io) {
   io(m_regs, m_vbe);
-  io.bytes(m_vram.data(), m_vram.size());
+  io.sparse_pages(m_vram.data(), m_vram.size());
   u64 lfb = m_lfb_base;
   io(lfb);
   if (io.loading()) map_lfb(lfb);
