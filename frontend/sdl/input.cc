@@ -67,6 +67,9 @@ bool WindowInput::hotkey(SDL_Scancode scancode) {
     case SDL_SCANCODE_P:
       m_paused = !m_paused;
       return true;
+    case SDL_SCANCODE_S:
+      m_save_requested = true;
+      return true;
     default:
       return false;
   }

@@ -1,13 +1,14 @@
 // Keyboard and mouse from the window to the guest. Keys go to the PS/2 keyboard by position;
 // a click grabs the mouse (relative motion to the PS/2 mouse) and Ctrl+Alt+G releases it.
 // Host combinations, with Ctrl+Alt held: G releases the mouse, End sends Ctrl+Alt+Del (the
-// host keeps the real one), P pauses and resumes.
+// host keeps the real one), P pauses and resumes, S asks for a save state.
 #pragma once
 
 #include <SDL.h>
 
 #include <array>
 #include <functional>
+#include <utility>
 
 #include "frontend/sdl/keymap.h"
 
@@ -29,6 +30,8 @@ class WindowInput {
 
   bool grabbed() const { return m_grabbed; }
   bool paused() const { return m_paused; }
+  // True once after Ctrl+Alt+S: the runner saves the machine's state between two slices.
+  bool take_save_request() { return std::exchange(m_save_requested, false); }
 
  private:
   void key_event(const SDL_KeyboardEvent& event);
@@ -42,6 +45,7 @@ class WindowInput {
   GuestInput m_guest;
   bool m_grabbed = false;
   bool m_paused = false;
+  bool m_save_requested = false;
   std::array<bool, SDL_NUM_SCANCODES> m_down{};  // keys the guest has seen pressed
 };
 

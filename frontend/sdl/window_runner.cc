@@ -8,11 +8,13 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <optional>
 
 #include "base/error.h"
 #include "cpu/state.h"
 #include "frontend/host_clock.h"
+#include "frontend/monitor.h"
 #include "frontend/runner.h"
 #include "frontend/screenshot.h"
 #include "frontend/sdl/input.h"
@@ -53,8 +55,8 @@ const char* state_name(Machine& machine, const WindowInput& input) {
 
 std::string title_for(Machine& machine, const WindowInput& input, double mips) {
   const char* hint = input.grabbed() ? "Ctrl+Alt+G releases the mouse" : "click to grab the mouse";
-  return fmt::format("tern - {} - {:.1f} MIPS - {} - Ctrl+Alt+End: Ctrl+Alt+Del", state_name(machine, input), mips,
-                     hint);
+  return fmt::format("tern - {} - {:.1f} MIPS - {} - Ctrl+Alt+End: Ctrl+Alt+Del - Ctrl+Alt+S: save",
+                     state_name(machine, input), mips, hint);
 }
 
 }  // namespace
@@ -90,13 +92,20 @@ namespace {
 class WindowRun {
  public:
   WindowRun(Machine& machine, const RunOptions& options)
-      : m_machine(machine), m_input(m_window.handle(), guest_input(machine)), m_screen(options.screen) {}
+      : m_machine(machine),
+        m_input(m_window.handle(), guest_input(machine)),
+        m_screen(options.screen),
+        m_save_path(options.save_path) {
+    if (!options.monitor.empty()) m_monitor.emplace(options.monitor, machine);
+  }
 
   int run(double timeout_seconds) {
     const auto start = HostClock::now();
     int code = -1;
     while (m_machine.status() == MachineStatus::kRunning && !m_closed) {
       handle_events();
+      if (m_input.take_save_request()) save_state();
+      if (m_monitor && m_monitor->poll()) m_pacer.reset();  // a loaded state: pace from its time
       run_slice();
       const auto now = HostClock::now();
       refresh(now);
@@ -119,6 +128,24 @@ class WindowRun {
         m_closed = true;
       else
         m_input.handle(event);
+    }
+  }
+
+  // Ctrl+Alt+S: to the --save file, or to a new file named after the time in the current
+  // directory. A failure is reported and the guest runs on.
+  void save_state() {
+    std::string path = m_save_path;
+    if (path.empty()) {
+      const std::time_t now = std::time(nullptr);
+      char name[64];
+      std::strftime(name, sizeof name, "tern-%Y%m%d-%H%M%S.state", std::localtime(&now));
+      path = name;
+    }
+    try {
+      m_machine.save_state(path);
+      fmt::print(stderr, "tern: state saved to {}\n", path);
+    } catch (const Error& e) {
+      fmt::print(stderr, "tern: {}\n", e.what());
     }
   }
 
@@ -163,6 +190,8 @@ class WindowRun {
   SdlWindow m_window;
   WindowInput m_input;
   ScreenOutputs m_screen;
+  std::string m_save_path;
+  std::optional<Monitor> m_monitor;
   VgaImage m_frame;  // reused from frame to frame
   std::optional<HostPacer> m_pacer;
   u64 m_slice_ns = kMaxSliceNs;

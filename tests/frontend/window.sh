@@ -2,7 +2,8 @@
 # The SDL window under Xvfb: tern without --headless opens a window showing the guest's screen
 # (a dump of the X window must contain the picture tern renders headless for the same guest),
 # its title tells the state and speed, typed keys reach the guest through SDL and the PS/2
-# keyboard (the guest echoes them), and closing the window ends the run with exit code 0.
+# keyboard (the guest echoes them), Ctrl+Alt+S saves a state that resumes headless, and closing
+# the window ends the run with exit code 0.
 # Skipped (exit 77) when xvfb-run, xdotool or xwd is missing: tools/deps.sh installs them.
 # usage: window.sh TERN IMAGE_TOOL X11_CLOSE GUEST
 set -u
@@ -40,7 +41,7 @@ wait_for_text() {  # FILE TEXT SECONDS
 }
 
 "$tern" --serial none --bios "$guest" --debugcon "file:$work/con.log" --timeout 90 \
-  --dump-text "$work/end.txt" >"$work/out.log" 2>&1 &
+  --dump-text "$work/end.txt" --save "$work/window.state" >"$work/out.log" 2>&1 &
 pid=$!
 win=$(timeout 30 xdotool search --sync --onlyvisible --name '^tern' | head -1)
 [ -n "$win" ] || fail "no tern window appeared"
@@ -61,6 +62,13 @@ xdotool key Return
 wait_for_text "$work/con.log" "typed" 20 || fail "the guest did not see Enter"
 grep -qF "HELLO 42" "$work/con.log" || fail "the guest saw other keys: $(cat "$work/con.log")"
 
+# The modifiers first and apart: SDL must have seen them down when S arrives.
+xdotool keydown ctrl alt
+sleep 0.2
+xdotool key s
+xdotool keyup alt ctrl
+wait_for_text "$work/out.log" "state saved to $work/window.state" 20 || fail "Ctrl+Alt+S saved no state"
+
 "$closer" "$win" || fail "could not ask the window to close"
 for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$pid" 2>/dev/null && fail "tern still runs after its window was closed"
@@ -69,4 +77,8 @@ code=$?
 [ "$code" = 0 ] || fail "closing the window ended the run with exit code $code"
 grep -qF "TERN WINDOW TEST" "$work/end.txt" || fail "--dump-text lacks the banner"
 grep -qF "> HELLO 42" "$work/end.txt" || fail "--dump-text lacks the typed text"
-echo "ok: the window shows the guest's screen, typed keys reach the guest, closing ends the run cleanly"
+"$tern" --headless --load "$work/window.state" --debugcon none --guest-timeout 0.1 >>"$work/out.log" 2>&1
+code=$?
+[ "$code" = 124 ] || fail "the state saved by Ctrl+Alt+S did not resume (exit code $code, expected 124)"
+echo "ok: the window shows the guest's screen, typed keys reach the guest, Ctrl+Alt+S saves a state that"
+echo "    resumes, closing ends the run cleanly"
