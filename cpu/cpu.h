@@ -330,6 +330,11 @@ class Cpu : public IrqSink {
   void inhibit_interrupts() { m_inhibit = true; }
 
   void serialize(StateIo& io);
+  // The same fields as serialize(), restored without touching the MMU, the decode cache or the
+  // JIT: for --jit-verify, which runs one block twice from the same state after undoing the
+  // block's memory writes and rolling the TLB back (mmu/mmu.h TlbJournal).
+  void save_checkpoint(std::vector<u8>& out);
+  void restore_checkpoint(const std::vector<u8>& in);
 
   // ---- For block engines (jit/) ----
   // This instruction boundary belongs to the run loop: the budget is used up, an event is due
@@ -355,6 +360,7 @@ class Cpu : public IrqSink {
   bool data_breakpoints_armed() const { return m_data_breakpoints; }
 
  private:
+  void serialize_fields(StateIo& io);
   void step();
   bool block_allowed() const;
   void run_block();

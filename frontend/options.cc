@@ -75,8 +75,8 @@ po::options_description make_options() {
     ("memory,m", po::value<std::string>()->default_value("128"), "guest RAM in MiB (or with M/G suffix)")
     ("bios", po::value<std::string>(), "raw system ROM image instead of SeaBIOS")
     ("vga-bios", po::value<std::string>(), "VGA option ROM instead of vgabios-stdvga.bin")
-    ("kernel", po::value<std::string>(), "boot a Multiboot kernel directly")
-    ("initrd", po::value<std::string>(), "initial ramdisk (Multiboot module 0)")
+    ("kernel", po::value<std::string>(), "boot a Linux bzImage or a Multiboot kernel directly")
+    ("initrd", po::value<std::string>(), "initial ramdisk (Linux initrd, or Multiboot module 0)")
     ("append", po::value<std::string>()->default_value(""), "kernel command line")
     ("hda", po::value<std::string>(), "first IDE disk image")
     ("hdb", po::value<std::string>(), "second IDE disk image")
@@ -90,10 +90,11 @@ po::options_description make_options() {
     ("screenshot-every", po::value<std::string>(), "SECONDS:DIR: a PNG every SECONDS of guest time in DIR")
     ("dump-text", po::value<std::string>(), "write the text screen as UTF-8 to FILE at the end (or FILE@SECONDS of guest time)")
     ("timeout", po::value<double>()->default_value(0), "stop after SECONDS of host time (exit 124); 0: never")
-    ("guest-timeout", po::value<double>()->default_value(0), "stop after SECONDS of guest time (exit 124, repeatable); 0: never")
+    ("guest-timeout", po::value<double>()->default_value(0), "stop after SECONDS of guest time (exit 124, same on every run); 0: never")
     ("until-serial", po::value<std::string>(), "end the run with 0 as soon as TEXT appears on COM1")
     ("send-keys", po::value<std::vector<std::string>>()->composing(), "TEXT@SECONDS: type TEXT at that guest time (\\n Enter, \\e Esc; repeatable)")
     ("engine", po::value<std::string>()->default_value("auto"), "CPU engine: auto, interp or jit")
+    ("jit-verify", po::bool_switch(), "run the interpreter in lockstep with the JIT; stop at the first difference")
     ("clock", po::value<std::string>()->default_value("virtual"), "guest time: virtual (deterministic) or host")
     ("ips", po::value<u64>()->default_value(100'000'000), "guest instructions per virtual second")
     ("no-reboot", po::bool_switch(), "end the run instead of resetting: exit 126 on a triple fault, 0 on a guest reset")
@@ -188,6 +189,7 @@ std::optional<RunOptions> parse_options(int argc, char** argv) {
   m.serial = get(vm, "serial");
   m.debugcon = get(vm, "debugcon");
   m.engine = parse_engine(get(vm, "engine"));
+  m.jit_verify = vm["jit-verify"].as<bool>();
   m.clock = parse_clock(get(vm, "clock"));
   r.clock_given = !vm["clock"].defaulted();
   m.instructions_per_second = vm["ips"].as<u64>();

@@ -23,12 +23,16 @@ JitEngine::JitEngine(Cpu& cpu, const JitOptions& options)
   if (!m_backend) return;
   m_code_owner = m_mem.add_code_listener([this](u64 phys, u64 size) { code_changed(phys, size); });
   start_generation();
+  if (options.verify) m_verifier = std::make_unique<Verifier>(*this, cpu, m_mem);
 }
 
 JitEngine::~JitEngine() {
   if (!m_backend) return;
   if (m_cpu.block_engine() == this) m_cpu.set_block_engine(nullptr);
   m_mem.remove_code_listener(m_code_owner);
+  if (m_verifier)
+    log(LogCat::kJit, LogLevel::kInfo, "jit-verify: {} blocks verified, {} run unchecked (devices, HLT, faults)",
+        m_verifier->blocks_verified(), m_verifier->blocks_unchecked());
   log(LogCat::kJit, LogLevel::kInfo,
       "jit: {} blocks ({} guest instructions) translated in {:.3f} s, {} flushes, {} invalidated, "
       "{} links, {} dispatches, code cache peak {} KiB",
@@ -57,7 +61,9 @@ void JitEngine::flush() {
 }
 
 bool JitEngine::run_blocks(Cpu& cpu) {
-  if (!ok() || cpu.block_exit_due()) return false;
+  if (!ok()) return false;
+  if (m_verifier) return m_verifier->run_blocks();
+  if (cpu.block_exit_due()) return false;
   bool ran = false;
   BlockExit* from = nullptr;
   u64 generation = m_generation;
@@ -78,6 +84,13 @@ bool JitEngine::run_blocks(Cpu& cpu) {
     ran = true;
     if (cpu.block_exit_due()) return true;
   }
+}
+
+void JitEngine::run_one(Block& block) {
+  ++m_stats.dispatches;
+  context().left = static_cast<i64>(m_cpu.budget() - m_cpu.executed());
+  m_backend->run(m_cpu, block.code);
+  m_cpu.set_executed(m_cpu.budget() - static_cast<u64>(without_exit_request(context().left)));
 }
 
 Block* JitEngine::find_block(u32 key) {
@@ -101,7 +114,8 @@ Block* JitEngine::find_block(u32 key) {
     block = translate(key, lin, phys, host);
     if (!block) return nullptr;
   }
-  remember_in_jump_cache(*block, lin);
+  // In verify mode every block returns to the engine: no jump cache.
+  if (!m_verifier) remember_in_jump_cache(*block, lin);
   return block;
 }
 

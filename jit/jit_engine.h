@@ -26,11 +26,15 @@
 #include "jit/backend.h"
 #include "jit/block.h"
 #include "jit/code_cache.h"
+#include "jit/mode_key.h"
+#include "jit/verify.h"
 
 namespace tern {
 
 struct JitOptions {
   size_t cache_bytes = size_t{64} << 20;
+  // Runs the interpreter in lockstep and stops at the first difference (jit/verify.h).
+  bool verify = false;
 };
 
 struct JitStats {
@@ -74,6 +78,13 @@ class JitEngine final : public BlockEngine {
   // `uncharged` instructions still to run, adding an exit request when the block must stop.
   void after_helper(const Block& block, u32 uncharged, bool must_exit);
 
+  // ---- For the verifier ----
+  // The block at CS:EIP (translated if needed), or null when the interpreter must run it.
+  Block* lookup_block() { return find_block(mode_key(m_cpu)); }
+  // Runs exactly one block (nothing is chained in verify mode) and accounts for it.
+  void run_one(Block& block);
+  const Verifier* verifier() const { return m_verifier.get(); }
+
  private:
   struct BlockId {
     u64 phys;
@@ -111,6 +122,7 @@ class JitEngine final : public BlockEngine {
   std::unordered_map<u64, std::vector<Block*>> m_pages;  // physical page -> blocks starting on it
   BlockSource m_source;
   JitStats m_stats;
+  std::unique_ptr<Verifier> m_verifier;
 };
 
 }  // namespace tern

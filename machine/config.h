@@ -22,6 +22,7 @@ struct MachineConfig {
   std::string serial = "stdio";    // COM1 backend
   std::string debugcon = "none";   // ports 0xE9/0x402
   Engine engine = Engine::kAuto;
+  bool jit_verify = false;  // --jit-verify: the interpreter checks every translated block
   ClockMode clock = ClockMode::kVirtual;
   u64 instructions_per_second = 100'000'000;
   bool no_reboot = false;

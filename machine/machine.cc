@@ -24,7 +24,9 @@ Machine::~Machine() { flush_output(); }
 void Machine::start_engine() {
   bool fell_back = false;
   if (resolve_engine(m_config.engine, fell_back) == Engine::kJit) {
-    m_jit = std::make_unique<JitEngine>(*m_cpu);
+    JitOptions options;
+    options.verify = m_config.jit_verify;
+    m_jit = std::make_unique<JitEngine>(*m_cpu, options);
     if (m_jit->ok()) {
       m_cpu->set_block_engine(m_jit.get());
     } else {

@@ -19,19 +19,38 @@ void Mmu::set_regs(const PagingRegs& regs) {
     flush_non_global();
 }
 
-void Mmu::flush_all() {
-  for (auto& set : m_tlb)
-    for (auto& e : set) e = TlbEntry{};
+void Mmu::record(bool user, u32 lin) {
+  const u32 index = (lin >> 12) & (kTlbSize - 1);
+  m_journal->changes.push_back({user, index, m_tlb[user][index], m_exec_phys[user][index]});
 }
 
-void Mmu::flush_non_global() {
-  for (auto& set : m_tlb)
-    for (auto& e : set)
-      if (!e.global) e = TlbEntry{};
+void Mmu::rollback(TlbJournal& journal) {
+  for (auto it = journal.changes.rbegin(); it != journal.changes.rend(); ++it) {
+    m_tlb[it->user][it->index] = it->entry;
+    m_exec_phys[it->user][it->index] = it->exec_phys;
+  }
+  journal.changes.clear();
+  m_regs = journal.regs;
 }
+
+void Mmu::flush(bool keep_global) {
+  for (unsigned user = 0; user < 2; ++user) {
+    for (u32 index = 0; index < kTlbSize; ++index) {
+      TlbEntry& e = m_tlb[user][index];
+      if (keep_global && e.global) continue;
+      if (m_journal) m_journal->changes.push_back({user != 0, index, e, m_exec_phys[user][index]});
+      e = TlbEntry{};
+    }
+  }
+}
+
+void Mmu::flush_all() { flush(false); }
+
+void Mmu::flush_non_global() { flush(true); }
 
 void Mmu::invlpg(u32 lin) {
   for (int user = 0; user < 2; ++user) {
+    if (m_journal) record(user, lin);
     TlbEntry& e = entry(user, lin);
     // The index may hold another page; only drop it if it is this one (any kind of tag).
     const u32 page = lin & 0xFFFFF000u;
@@ -40,6 +59,7 @@ void Mmu::invlpg(u32 lin) {
 }
 
 Mmu::Fill Mmu::fill(u32 lin, Access access, bool user) {
+  if (m_journal) record(user, lin);
   const WalkResult w = page_walk(m_mem, m_regs, lin, access, user, m_mem.a20_mask());
   if (!w.ok) return {false, w.error_code, 0, nullptr};
   const u64 phys = w.phys & m_mem.a20_mask();

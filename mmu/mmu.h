@@ -15,6 +15,8 @@
 //   and code marks drop everything; INVLPG drops one page in both sets.
 #pragma once
 
+#include <vector>
+
 #include "base/types.h"
 #include "mmu/paging.h"
 #include "mmu/phys_memory.h"
@@ -28,6 +30,20 @@ struct TlbEntry {
   u32 exec_tag = kInvalidTag;
   u32 global = 0;
   uintptr_t addend = 0;
+};
+
+// --jit-verify runs a block twice from one state: while a journal is attached, every TLB entry a
+// fill, INVLPG or flush changes is recorded first, so rollback() puts the TLB (and the paging
+// registers it was filled under) back exactly.
+struct TlbJournal {
+  struct Change {
+    bool user;
+    u32 index;
+    TlbEntry entry;
+    u64 exec_phys;
+  };
+  std::vector<Change> changes;
+  PagingRegs regs;
 };
 
 class Mmu {
@@ -70,6 +86,13 @@ class Mmu {
   // keys blocks by physical address).
   u64 exec_phys_page(bool user, u32 lin) const { return m_exec_phys[user][(lin >> 12) & (kTlbSize - 1)]; }
 
+  // Journal (null: none); rollback() undoes what the journal recorded, newest first, and clears it.
+  void set_journal(TlbJournal* journal) {
+    m_journal = journal;
+    if (journal) journal->regs = m_regs;
+  }
+  void rollback(TlbJournal& journal);
+
  private:
   u8* lookup(u32 lin, unsigned size, bool user, u32 TlbEntry::*tag) {
     const TlbEntry& e = entry(user, lin);
@@ -82,6 +105,10 @@ class Mmu {
   PagingRegs m_regs;
   TlbEntry m_tlb[2][kTlbSize];
   u64 m_exec_phys[2][kTlbSize] = {};
+  TlbJournal* m_journal = nullptr;
+
+  void record(bool user, u32 lin);
+  void flush(bool keep_global);
 };
 
 }  // namespace tern

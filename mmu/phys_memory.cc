@@ -129,6 +129,7 @@ u64 PhysMemory::read(u64 phys, unsigned size) {
     case Target::kRom:
       return load_le_sized(r.host, size);
     case Target::kMmio:
+      ++m_mmio_accesses;
       return io_ops_read(r.region->ops, static_cast<u32>(phys - r.region->base), size);
     case Target::kOpenBus:
       break;
@@ -145,6 +146,7 @@ void PhysMemory::write(u64 phys, u64 value, unsigned size) {
       store_le_sized(r.host, value, size);
       return;
     case Target::kMmio:
+      ++m_mmio_accesses;
       io_ops_write(r.region->ops, static_cast<u32>(phys - r.region->base), value, size);
       return;
     case Target::kRom:

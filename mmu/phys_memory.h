@@ -73,6 +73,8 @@ class PhysMemory {
   // Slow path: one access that does not cross a page boundary.
   u64 read(u64 phys, unsigned size);
   void write(u64 phys, u64 value, unsigned size);
+  // MMIO reads and writes so far (the JIT's verifier skips blocks that touched devices).
+  u64 mmio_accesses() const { return m_mmio_accesses; }
 
   // Device DMA through the same map; false (and nothing done beyond the bad page) when part of
   // the range is not RAM-backed.
@@ -132,6 +134,7 @@ class PhysMemory {
   u8 m_shadow[16] = {};
   std::vector<u8> m_code_pages;  // per RAM page: one bit per code owner that marked it
   std::vector<CodeListener> m_code_listeners;
+  u64 m_mmio_accesses = 0;
   std::vector<std::function<void()>> m_listeners;
 };
 

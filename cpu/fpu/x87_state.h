@@ -32,6 +32,7 @@ struct X87State {
 
   unsigned top() const { return (status >> 11) & 7; }
   void set_top(unsigned top) { status = static_cast<u16>((status & ~0x3800) | ((top & 7) << 11)); }
+  bool operator==(const X87State&) const = default;
   void serialize(StateIo& io);
 };
 

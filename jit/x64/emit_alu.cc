@@ -52,6 +52,7 @@ void record_flags(Emitter& e, const Binary& b, u8 size, FlagValue dst, FlagValue
 struct Source {
   asmjit::Operand op;
   FlagValue flag;
+  bool in_scratch = false;  // the value is in r10 and still has to go to Cpu::lf.src2
 };
 
 Source load_source(Emitter& e, const Operand& o, u8 size) {
@@ -65,11 +66,11 @@ Source load_source(Emitter& e, const Operand& o, u8 size) {
   } else {
     e.load_operand(o, reg::kVal2);
   }
-  return {view(reg::kVal2, size), FlagValue::stored()};
+  return {view(reg::kVal2, size), FlagValue::stored(), true};
 }
 
 void store_src2_if_scratch(Emitter& e, const Source& s) {
-  if (s.flag.kind == FlagValue::kStored) e.as.mov(lf(e.layout.lf_src2), reg::kVal2.r32());
+  if (s.in_scratch) e.as.mov(lf(e.layout.lf_src2), reg::kVal2.r32());
 }
 
 bool emit_binary(Emitter& e, const Binary& b) {
@@ -94,7 +95,7 @@ bool emit_binary(Emitter& e, const Binary& b) {
       }
     }
     if (carry) record_carry_op_inputs(e, b, size, guest_reg(full).r32(), s.flag);
-    if (carry && s.flag.kind == FlagValue::kStored) store_src2_if_scratch(e, s);
+    if (carry) store_src2_if_scratch(e, s);
     as.emit(b.inst, dv, s.op);
     if (carry) as.mov(lf(e.layout.lf_res), guest_reg(full).r32());
     else store_src2_if_scratch(e, s);
