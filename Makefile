@@ -17,11 +17,10 @@ $(BUILD)/CMakeCache.txt: | deps
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
 
-# Boots the default guest. Until a real guest image is built by the project (issue 9), this is
-# the built-in demo guest, which says so on the terminal.
+# Boots the default guest: Linux i386 with a busybox shell (built once from Debian packages), in
+# the window where a display exists, on this terminal otherwise. More tern options: ARGS="...".
 run: build
-	@echo "tern: booting the built-in demo guest (a real-mode program on the debug console)"
-	$(BUILD)/tern --headless --debugcon stdio --bios $(BUILD)/guests/demo.bin
+	@tools/run-default-guest.sh $(BUILD) $(ARGS)
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
