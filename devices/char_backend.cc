@@ -23,7 +23,8 @@ class NullBackend : public CharBackend {
 
 class FileBackend : public CharBackend {
  public:
-  FileBackend(std::FILE* f, bool owned) : m_file(f), m_owned(owned) {}
+  // Line-buffered, so `tail -f` on a log shows the guest's lines as they come.
+  FileBackend(std::FILE* f, bool owned) : m_file(f), m_owned(owned) { std::setvbuf(m_file, nullptr, _IOLBF, BUFSIZ); }
   ~FileBackend() override {
     if (m_owned)
       std::fclose(m_file);

@@ -35,6 +35,9 @@ struct OpSite {
   // block's instruction count charged at entry that has not been executed yet.
   u32 uncharged = 0;
   Block* block = nullptr;
+  // The operation may change what the block's mode key describes (segments, CPL, CR0, DF, ...),
+  // so the block may only go on after it when the key is unchanged.
+  bool may_change_mode = false;
 };
 
 // A jump from a block to a static guest target, patchable to chain to the target's block.

@@ -12,7 +12,7 @@ void jit_run_op(JitEngine* engine, const OpSite* site) {
   site->insn.handler(cpu, site->insn);
   cpu.finish_instruction(site->insn);
   // A transfer of control (a REP instruction restarting itself included) leaves the block.
-  engine->after_helper(*site->block, site->uncharged - 1, cpu.eip != site->next_eip);
+  engine->after_helper(*site->block, site->uncharged - 1, cpu.eip != site->next_eip, site->may_change_mode);
 }
 
 }  // namespace tern

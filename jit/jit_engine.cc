@@ -220,9 +220,10 @@ void JitEngine::sync_executed(u32 uncharged) {
   m_cpu.set_executed(m_cpu.budget() - static_cast<u64>(left));
 }
 
-void JitEngine::after_helper(const Block& block, u32 uncharged, bool must_exit) {
+void JitEngine::after_helper(const Block& block, u32 uncharged, bool must_exit, bool may_change_mode) {
   const i64 left = static_cast<i64>(m_cpu.budget() - m_cpu.executed()) - uncharged;
-  const bool stop = must_exit || left < 0 || !block.valid || m_cpu.block_exit_due() || mode_key(m_cpu) != block.key;
+  const bool stop = must_exit || left < 0 || !block.valid || m_cpu.block_exit_due() ||
+                    (may_change_mode && mode_key(m_cpu) != block.key);
   context().left = stop ? left - kExitRequest : left;
 }
 

@@ -76,7 +76,8 @@ class JitEngine final : public BlockEngine {
   void sync_executed(u32 uncharged);
   // After a helper: recomputes `left` for generated code (the budget may have shrunk) with
   // `uncharged` instructions still to run, adding an exit request when the block must stop.
-  void after_helper(const Block& block, u32 uncharged, bool must_exit);
+  // `may_change_mode`: the operation may change the mode key (OpSite::may_change_mode).
+  void after_helper(const Block& block, u32 uncharged, bool must_exit, bool may_change_mode);
 
   // ---- For the verifier ----
   // The block at CS:EIP (translated if needed), or null when the interpreter must run it.

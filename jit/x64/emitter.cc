@@ -100,6 +100,8 @@ OpSite& Emitter::site() {
   s.next_eip = m_insn->next_eip;
   s.uncharged = src.count - m_index;
   s.block = &block;
+  // Every mode change but CLD/STD (DF is in the key) ends a block (cpu/ops.def kEndsBlock).
+  s.may_change_mode = (op_info(s.insn.op).attrs & kEndsBlock) || s.insn.op == Op::kCld || s.insn.op == Op::kStd;
   m_site = &s;
   return s;
 }
