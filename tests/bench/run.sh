@@ -9,7 +9,8 @@
 # guest with ROUNDS=0 (boot and report only), and that run's time is subtracted, so Bochs's BIOS
 # and boot loader cost nothing. Instructions are tern's count (--stats); Bochs runs the same
 # instructions (the checksums must agree). Wall time and CPU time (user + sys) are both shown:
-# on a loaded host CPU time is the steadier figure. Nothing here is asserted; it only reports.
+# on a loaded host CPU time is the steadier figure. The software TLB's host ns per hit and per
+# miss-and-walk follow (tlb_bench.cc). Nothing here is asserted; it only reports.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -65,6 +66,9 @@ if read -r _ jwall_full jcpu_full < <(tern_stats jit "$work/full.bin") &&
   printf 'tern jit:    %s s wall, %s s CPU: %s MIPS wall, %s MIPS CPU\n' "$jwall_full" "$jcpu_full" \
     "$(mips "$insns" "$jwall_full" "$jwall_empty")" "$(mips "$insns" "$jcpu_full" "$jcpu_empty")"
 fi
+
+# The software TLB on its own: host ns per hit and per miss-and-walk (tlb_bench.cc).
+"$build/tlb_bench"
 
 # ---- Bochs: the same kernel started by a floppy boot sector (floppy_boot.asm). ----
 bios=/usr/share/bochs/BIOS-bochs-latest
