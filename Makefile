@@ -33,6 +33,7 @@ test-aarch64: build
 
 bench: build
 	tests/bench/run.sh $(BUILD)
+	tests/bench/save_state.sh $(BUILD)
 	tests/bench/jit_vs_qemu.sh $(BUILD)
 
 clean:

@@ -136,7 +136,8 @@ void parse_state_options(const po::variables_map& vm, RunOptions& r) {
   for (const char* key : {"memory", "bios", "vga-bios", "kernel", "initrd", "append", "hda", "hdb", "cdrom", "fda",
                           "image", "boot", "ips", "snapshot", "rtc-base"})
     if (vm.count(key) && !vm[key].defaulted() && !(vm[key].value().type() == typeid(bool) && !vm[key].as<bool>()))
-      fail("--load: the machine comes from the state file; --{} cannot be given with it", key);
+      fail("--load: the machine comes from the state file; {}{} cannot be given with it",
+           std::string(key) == "memory" ? "-m/--" : "--", key);
 }
 
 }  // namespace

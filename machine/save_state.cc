@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "base/error.h"
 #include "base/log.h"
@@ -25,13 +26,25 @@ namespace {
 constexpr const char* kMachineSection = "machine";
 constexpr const char* kRamSection = "ram";
 
+// Host seconds, for the log lines that tell how long saving and loading took.
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 }  // namespace
 
 std::vector<Machine::StatePart> Machine::state_parts() {
   // Order matters only for messages; every part restores its own fields and timers.
   return {
       {"cpu", [this](StateIo& io) { m_cpu->serialize(io); }},
-      {"clock", [this](StateIo& io) { m_clock.serialize(io); }},
+      {"clock",
+       [this](StateIo& io) {
+         m_clock.serialize(io);
+         // The rate is configuration (--ips, in the header): a clock running at another is a
+         // damaged section, not a machine to run.
+         if (io.loading() && m_clock.instructions_per_second() != m_config.instructions_per_second)
+           throw_state_error("clock: rate differs from the machine's --ips");
+       }},
       {"memory", [this](StateIo& io) { m_mem.serialize(io); }},
       {"lapic", [this](StateIo& io) { m_lapic->serialize(io); }},
       {"ioapic", [this](StateIo& io) { m_ioapic->serialize(io); }},
@@ -80,11 +93,18 @@ std::vector<u8> Machine::save_state_image() {
 }
 
 void Machine::save_state(const std::string& path) {
-  StateWriter::write_file(path, save_state_image());
-  log(LogCat::kMachine, LogLevel::kInfo, "state saved to {}", path);
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<u8> file = save_state_image();
+  StateWriter::write_file(path, file);
+  log(LogCat::kMachine, LogLevel::kInfo, "state saved to {}: {} bytes in {:.3f} s", path, file.size(),
+      seconds_since(start));
 }
 
-void Machine::load_state(const std::string& path) { load_state(StateReader::from_file(path)); }
+void Machine::load_state(const std::string& path) {
+  const auto start = std::chrono::steady_clock::now();
+  load_state(StateReader::from_file(path));
+  log(LogCat::kMachine, LogLevel::kInfo, "state {} loaded in {:.3f} s", path, seconds_since(start));
+}
 
 void Machine::load_state(const StateReader& reader) {
   const StateHeader header = StateHeader::read(reader);
@@ -98,7 +118,8 @@ void Machine::load_state(const StateReader& reader) {
   for (const std::string& name : reader.section_names())
     if (std::find(expected.begin(), expected.end(), name) == expected.end())
       throw_state_error(fmt::format("unknown section '{}'", name));
-  for (const std::string& name : expected) (void)reader.section(name);  // throws when missing
+  for (const std::string& name : expected)
+    if (!reader.has(name)) throw_state_error(fmt::format("section '{}' is missing", name));
   {
     StateIo ram = reader.section(kRamSection);
     m_mem.check_ram(ram);
