@@ -61,6 +61,11 @@ void Cpu::reset() {
 }
 
 void Cpu::set_irq(unsigned line, bool level) {
+  // An interrupt raised by the instruction being executed (FERR#, a write to the local APIC) is
+  // taken at the next boundary: the interpreter's block loop looks only at the budget. (At least
+  // the current instruction still runs, so every slice makes progress.)
+  const bool rising = level && (line == kIntrLine ? !m_intr : line == kNmiLine);
+  if (rising) m_budget = std::min(m_budget, m_executed + 1);
   if (line == kIntrLine) {
     m_intr = level;
   } else if (line == kNmiLine && level) {

@@ -281,6 +281,9 @@ class Cpu : public IrqSink {
   // A #DB trap (single step, data or I/O breakpoint) is due after the current instruction: REP
   // string instructions stop after the current iteration (Intel SDM Vol. 3 §17.3.1.2).
   bool debug_trap_pending() const { return m_debug_trap != 0; }
+  // The INTR input is high or an NMI waits (the JIT's verifier: a block that raised one touched
+  // a device).
+  bool interrupt_requested() const { return m_intr || m_nmi_pending; }
   // A task switch reached a TSS with the T bit set: #DB before the new task's first instruction.
   void set_task_switch_trap();
 

@@ -94,6 +94,7 @@ bool Verifier::run_blocks() {
   m_block_bytes.assign(block->host, block->host + block->guest_bytes);
   cpu.save_checkpoint(m_before);
   const u64 executed = cpu.executed(), mmio = m_mem.mmio_accesses();
+  const bool interrupt_before = cpu.interrupt_requested();
   m_old.clear();
   m_recording = m_in_block = true;
   cpu.mmu().set_journal(&m_tlb_journal);
@@ -101,8 +102,10 @@ bool Verifier::run_blocks() {
   cpu.mmu().set_journal(nullptr);
   m_recording = m_in_block = false;
   // A pending #DB trap is delivered by the run loop after the block under the JIT but inside the
-  // last step under the interpreter: both are right, and the states cannot be compared.
-  if (m_mem.mmio_accesses() != mmio || cpu.debug_trap_pending() || has_device_or_halt(*block)) {
+  // last step under the interpreter: both are right, and the states cannot be compared. An
+  // interrupt the block raised (FERR#) is a device's state that cannot be rolled back.
+  const bool raised_interrupt = !interrupt_before && cpu.interrupt_requested();
+  if (m_mem.mmio_accesses() != mmio || cpu.debug_trap_pending() || raised_interrupt || has_device_or_halt(*block)) {
     m_tlb_journal = {};
     ++m_unchecked;
     return true;

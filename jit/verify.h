@@ -4,8 +4,8 @@
 // and memory go back to the snapshot, the interpreter runs the same number of instructions, and
 // registers, flags, segments, control registers, x87 state and every written byte must agree.
 // The first difference stops the run with a report (block address and bytes, the field,
-// expected = interpreter, got = JIT). Blocks that touch devices (port I/O, MMIO), halt or fault
-// cannot be run twice and are accepted unchecked.
+// expected = interpreter, got = JIT). Blocks that touch devices (port I/O, MMIO, raising an
+// interrupt), halt or fault cannot be run twice and are accepted unchecked.
 #pragma once
 
 #include <map>

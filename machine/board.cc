@@ -40,6 +40,7 @@ void Machine::build_board() {
   m_port92 = std::make_unique<Port92>(m_io, [this](bool) { update_a20(); }, [this] { request_reset(); });
   m_keyboard = std::make_unique<Ps2Keyboard>();
   m_mouse = std::make_unique<Ps2Mouse>();
+  wire_fpu_error(irqs.line(13));
   m_kbc = std::make_unique<I8042>(m_io, irqs.line(1), irqs.line(12), *m_keyboard, *m_mouse,
                                   [this](bool) { update_a20(); }, [this] { request_reset(); });
   m_serial_out = std::make_unique<TappedBackend>(open_char_backend(m_config.serial, "--serial"));
@@ -71,6 +72,18 @@ void Machine::build_board() {
     request_exit(code == 0 ? MachineStatus::kPoweredOff : MachineStatus::kDebugExit, std::min(code, 100));
   });
   update_a20();
+}
+
+// The PC/AT's x87 error wiring, used with CR0.NE = 0: FERR# sets a latch that drives IRQ 13; a
+// write to port 0xF0 clears it (the handler's "clear busy"); 0xF1 (coprocessor reset) has no
+// state to reset here. Reads of 0xF0-0xF1 float.
+void Machine::wire_fpu_error(IrqLine irq13) {
+  m_cpu->ferr = irq13;
+  m_io.map(0xF0, 2, IoOps{[](u32, unsigned) -> u64 { return ~u64{0}; },
+                          [irq13](u32 offset, u64, unsigned) {
+                            if (offset == 0) irq13.lower();
+                          },
+                          1});
 }
 
 void Machine::setup_cmos() {

@@ -121,6 +121,7 @@ class Machine {
  private:
   // board.cc
   void build_board();
+  void wire_fpu_error(IrqLine irq13);
   void setup_cmos();
   void setup_fw_cfg();
   void update_a20();

@@ -1,6 +1,3 @@
-; PENDING: not run yet. Rename to fpu_irq13.asm once the board wires the CPU's FERR# line
-; (Cpu::ferr) to PIC IRQ 13 and lowers it on writes to port 0xF0 (see machine/board.cc).
-;
 ; FERR#/IRQ 13 (CR0.NE = 0, the PC/AT convention DOS software relies on): an unmasked x87
 ; exception pending at a waiting instruction asserts FERR#, which the board routes to IRQ 13 of
 ; the slave 8259 (vector 0x75 under the BIOS layout; here the PICs are programmed for 0x20/0x28,
