@@ -89,6 +89,8 @@ void string_op(Cpu& cpu, const DecodedInsn& d, Kind kind) {
     const bool equal = iteration(cpu, d, kind, size);
     cpu.set_reg(kEcx, d.asize, count - 1);
     if (compares && (d.rep == kRepE ? !equal : equal)) return;
+    // Single-step and data breakpoints trap after each iteration (Intel SDM Vol. 3 §17.3.1.2).
+    if ((cpu.eflags & fl::TF) || cpu.debug_trap_pending()) break;
   }
   if ((cpu.gpr[kEcx] & addr_mask(d)) != 0) cpu.next_eip = cpu.eip;  // more to do: run again
 }
