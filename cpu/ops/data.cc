@@ -128,7 +128,8 @@ void op_load_far_pointer(Cpu& cpu, const DecodedInsn& d) {
   const u16 selector = static_cast<u16>(cpu.read(d.seg, (ea + d.osize) & (d.asize == 2 ? 0xFFFF : 0xFFFFFFFF), 2));
   cpu.load_segment(sreg, selector);
   cpu.set_reg(d.ops[0].reg, d.osize, offset);
-  if (sreg == kSs) cpu.inhibit_interrupts();
+  // No interrupt shadow: LSS loads SS and ESP together; only MOV SS and POP SS need one (Intel SDM
+  // Vol. 3 §6.8.3).
 }
 
 }  // namespace tern
