@@ -100,13 +100,10 @@ void Machine::save_state(const std::string& path) {
       seconds_since(start));
 }
 
-void Machine::load_state(const std::string& path) {
-  const auto start = std::chrono::steady_clock::now();
-  load_state(StateReader::from_file(path));
-  log(LogCat::kMachine, LogLevel::kInfo, "state {} loaded in {:.3f} s", path, seconds_since(start));
-}
+void Machine::load_state(const std::string& path) { load_state(StateReader::from_file(path)); }
 
 void Machine::load_state(const StateReader& reader) {
+  const auto start = std::chrono::steady_clock::now();
   const StateHeader header = StateHeader::read(reader);
   header.check_same_machine(m_config);
   header.check_images();
@@ -147,7 +144,8 @@ void Machine::load_state(const StateReader& reader) {
   StateIo ram = reader.section(kRamSection);
   m_mem.serialize_ram(ram);
   after_state_load();
-  log(LogCat::kMachine, LogLevel::kInfo, "state loaded (saved by {})", header.saved_by);
+  log(LogCat::kMachine, LogLevel::kInfo, "state loaded (saved by {}): checked and applied in {:.3f} s", header.saved_by,
+      seconds_since(start));
 }
 
 void Machine::after_state_load() {
