@@ -154,3 +154,31 @@ TEST_CASE("CRC-32 is the same computed whole or in pieces of any alignment") {
   }
   CHECK(whole == ~bitwise);
 }
+
+TEST_CASE("sparse pages: all-zero pages cost a bit, the rest loads back exactly") {
+  std::vector<u8> memory(5 * StateIo::kSparsePage + 100, 0);  // a partial last page too
+  memory[StateIo::kSparsePage + 17] = 0xAB;
+  memory.back() = 0xCD;
+  std::vector<u8> saved;
+  StateIo out(saved);
+  out.sparse_pages(memory.data(), memory.size());
+  CHECK(saved.size() == 1 + StateIo::kSparsePage + 100);  // bitmap, page 1, the last 100 bytes
+
+  std::vector<u8> loaded(memory.size(), 0x55);  // stale contents are cleared
+  StateIo in("mem", saved);
+  in.sparse_pages(loaded.data(), loaded.size());
+  in.expect_end();
+  CHECK(loaded == memory);
+}
+
+TEST_CASE("sparse pages: a section short of the pages its bitmap announces changes nothing") {
+  std::vector<u8> memory(3 * StateIo::kSparsePage, 0x11);
+  std::vector<u8> saved;
+  StateIo out(saved);
+  out.sparse_pages(memory.data(), memory.size());
+  saved.pop_back();
+  std::vector<u8> target(memory.size(), 0x22);
+  StateIo in("mem", saved);
+  CHECK_THROWS_AS(in.sparse_pages(target.data(), target.size()), Error);
+  CHECK(target == std::vector<u8>(memory.size(), 0x22));
+}
