@@ -35,7 +35,7 @@ struct StateHeader {
   // clock mode or where COM1 goes are not part of a state).
   MachineConfig config;
   std::vector<Image> images;
-  std::string saved_by;  // "tern 0.1.0, jit": for messages only
+  std::string saved_by;  // "tern jit": the engine that saved it, for messages only
 
   // Describes a configured machine, hashing every file it uses.
   static StateHeader describe(const MachineConfig& config, const std::string& saved_by);
