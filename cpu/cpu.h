@@ -336,6 +336,9 @@ class Cpu : public IrqSink {
   // The same fields as serialize(), restored without touching the MMU, the decode cache or the
   // JIT: for --jit-verify, which runs one block twice from the same state after undoing the
   // block's memory writes and rolling the TLB back (mmu/mmu.h TlbJournal).
+  // One instruction with no event check before it: the verifier replays a block exactly as the
+  // JIT ran it (no interrupt can come in between).
+  void step_instruction() { step(); }
   void save_checkpoint(std::vector<u8>& out);
   void restore_checkpoint(const std::vector<u8>& in);
 

@@ -74,12 +74,9 @@ bool Verifier::has_device_or_halt(const Block& block) const {
 
 bool Verifier::run_blocks() {
   Cpu& cpu = m_cpu;
-  if (m_replaying) {
-    if (cpu.retired() < m_target_retired && m_steps_left-- > 0) return false;  // the interpreter steps
+  if (m_replaying) {  // the replay faulted where the JIT's run did not: compare() reports it
     m_replaying = m_recording = false;
     compare(*m_block);
-    ++m_verified;
-    return true;
   }
   if (m_in_block) {  // the JIT's run faulted: the exception is delivered, nothing to compare
     m_in_block = m_recording = false;
@@ -122,8 +119,10 @@ bool Verifier::run_blocks() {
   cpu.mmu().rollback(m_tlb_journal);
   m_old.clear();
   m_recording = m_replaying = true;
-  m_target_retired = m_jit_state.retired;
-  m_steps_left = block->insns + 1;
+  for (u32 steps = block->insns + 1; cpu.retired() < m_jit_state.retired && steps > 0; --steps) cpu.step_instruction();
+  m_replaying = m_recording = false;
+  compare(*block);
+  ++m_verified;
   return true;
 }
 

@@ -70,8 +70,6 @@ class Verifier {
 
   bool m_in_block = false;     // a JIT run is under way (still set: it faulted)
   bool m_replaying = false;    // the interpreter is re-running the block
-  u64 m_target_retired = 0;
-  u32 m_steps_left = 0;
   const Block* m_block = nullptr;
   std::vector<u8> m_block_bytes;
   TlbJournal m_tlb_journal;  // TLB entries the block's JIT run changed
