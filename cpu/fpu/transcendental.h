@@ -12,7 +12,8 @@ bool trig_out_of_range(Float80 x);
 
 enum class Trig : u8 { kSin, kCos, kTan };
 // sin, cos or tan of an in-range operand. The argument is reduced modulo the 66-bit value of pi
-// that Intel and AMD processors use (so results for large arguments match theirs).
+// that Intel and AMD processors use (so results for large arguments match theirs); tan of
+// |x| < 2^-28 follows the reference processor's 68-bit evaluation (transcendental.cc).
 Float80 trig(Ctx& ctx, Trig fn, Float80 x);
 
 Float80 atan2(Ctx& ctx, Float80 y, Float80 x);     // FPATAN: arctan(ST(1)/ST(0))

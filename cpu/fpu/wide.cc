@@ -37,7 +37,9 @@ Wide operator*(const Wide& a, const Wide& b) {
   const u128 hi = hh + (hl >> 64) + (lh >> 64) + (mid >> 64);
   const u64 lo_word = static_cast<u64>(mid);  // bits 127..64 of the low half
   if (hi >> 127) return Wide{sign, a.exp + b.exp + 1, hi | (lo_word != 0 || static_cast<u64>(ll) != 0)};
-  return Wide{sign, a.exp + b.exp, (hi << 1) | (lo_word >> 63)};
+  // The bits below the 128 kept stay visible as a sticky bit, as in the branch above.
+  const bool sticky = (lo_word << 1) != 0 || static_cast<u64>(ll) != 0;
+  return Wide{sign, a.exp + b.exp, (hi << 1) | (lo_word >> 63) | sticky};
 }
 
 Wide operator+(const Wide& a, const Wide& b) {
@@ -79,6 +81,16 @@ Wide div_small(const Wide& a, u64 n) {
   const int z = clz128(q);
   const u128 sig = z == 0 ? q : (q << z) | (extra >> (64 - z));
   return Wide{a.sign, a.exp - z, sig};
+}
+
+Wide round_to_bits(const Wide& w, int bits) {
+  if (w.is_zero()) return w;
+  const int drop = 128 - bits;
+  const u128 rest = w.sig & ((u128{1} << drop) - 1), half = u128{1} << (drop - 1);
+  u128 kept = w.sig >> drop;
+  if (rest > half || (rest == half && (kept & 1))) ++kept;
+  if (kept >> bits) return Wide{w.sign, w.exp + 1, u128{1} << 127};  // carried to a power of two
+  return Wide{w.sign, w.exp, kept << drop};
 }
 
 Float80 round_wide(Ctx& ctx, const Wide& w) {

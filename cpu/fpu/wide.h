@@ -31,6 +31,9 @@ inline Wide scale2(Wide a, int n) {
   if (!a.is_zero()) a.exp += n;
   return a;
 }
+// Rounds to nearest-even at `bits` significant bits (1 < bits < 128), exactly: the step with which
+// the x87's internal datapath shortens its intermediates.
+Wide round_to_bits(const Wide& w, int bits);
 // Rounds to the register format at 64 bits with the context's rounding and exceptions.
 Float80 round_wide(Ctx& ctx, const Wide& w);
 

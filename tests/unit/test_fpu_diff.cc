@@ -157,10 +157,11 @@ TEST_CASE("x87 results and status words match the host x87 bit for bit", "[fpu][
   std::printf("transcendental results bit-exact: %.3f%% of %u cases (whole outcome incl. C1: %.3f%%)\n", rate,
               transcendental.cases, 100.0 * transcendental.exact / transcendental.cases);
   CHECK(failures == 0);
-  // Measured on an AMD EPYC host: 98.8% overall, 99.0-99.7% for every function but FPTAN
-  // (94.7%), whose host results for |x| < 2^-34 in the directed rounding modes fall on either
-  // side of x without a pattern tern could follow. Below 98.5% something regressed.
-  CHECK(rate >= 98.5);
+  // Issue 6 asks for 99%. Measured on an AMD EPYC (family 19h) host: 99.18% overall, FPTAN
+  // 98.4% (95.4% before tern followed that processor's 68-bit evaluation of tan for |x| < 2^-28),
+  // every other function 98.8-99.8%; the remaining differences are the host's own rounding
+  // errors in its polynomial approximations, spread over all arguments.
+  CHECK(rate >= 99.0);
 }
 
 }  // namespace tern::fputest
