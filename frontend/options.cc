@@ -95,6 +95,7 @@ po::options_description make_options() {
     ("send-keys", po::value<std::vector<std::string>>()->composing(), "TEXT@SECONDS: type TEXT at that guest time (\\n Enter, \\e Esc; repeatable)")
     ("engine", po::value<std::string>()->default_value("auto"), "CPU engine: auto, interp or jit")
     ("jit-verify", po::bool_switch(), "run the interpreter in lockstep with the JIT; stop at the first difference")
+    ("jit-perf-map", po::bool_switch(), "write /tmp/perf-PID.map so Linux perf names translated blocks")
     ("clock", po::value<std::string>()->default_value("virtual"), "guest time: virtual (deterministic) or host")
     ("ips", po::value<u64>()->default_value(100'000'000), "guest instructions per virtual second")
     ("no-reboot", po::bool_switch(), "end the run instead of resetting: exit 126 on a triple fault, 0 on a guest reset")
@@ -191,6 +192,7 @@ std::optional<RunOptions> parse_options(int argc, char** argv) {
   m.debugcon = get(vm, "debugcon");
   m.engine = parse_engine(get(vm, "engine"));
   m.jit_verify = vm["jit-verify"].as<bool>();
+  m.jit_perf_map = vm["jit-perf-map"].as<bool>();
   m.clock = parse_clock(get(vm, "clock"));
   r.clock_given = !vm["clock"].defaulted();
   m.instructions_per_second = vm["ips"].as<u64>();

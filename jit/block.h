@@ -1,10 +1,12 @@
 // Translated blocks and the records their generated code points at.
 //
 // Design notes
-// - A block is one guest basic block: straight-line instructions from its first EIP up to an
-//   instruction that ends a block (ops.def kEndsBlock, a REP string instruction), the end of the
-//   4 KiB page, or kMaxBlockInsns. It is keyed by the physical address of its first byte, its EIP
-//   (generated code bakes in EIP values) and the mode key (jit/mode_key.h).
+// - A block is a run of consecutive guest instructions from its first EIP up to an instruction
+//   that ends a block (ops.def kEndsBlock, a REP string instruction), the end of the 4 KiB page,
+//   or kMaxBlockInsns. Conditional branches inside it are side exits: the fall-through goes on in
+//   the block, so a loop body with early-out tests runs as one block. It is keyed by the physical
+//   address of its first byte, its EIP (generated code bakes in EIP values) and the mode key
+//   (jit/mode_key.h).
 // - Generated code refers to OpSite records (instructions run by their interpreter handler, and
 //   the slow path of every inlined memory access) and BlockExit records (patchable jumps to
 //   static targets). Records live until the next full flush of the code cache, even when their

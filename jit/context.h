@@ -32,7 +32,12 @@ inline i64 without_exit_request(i64 left) { return left < -(kExitRequest / 2) ? 
 
 struct JitContext {
   i64 left = 0;
-  u64 reserved[7] = {};
+  // Flags an inline shift or multiplication computed while the flags it keeps are still in
+  // Cpu::lf (EFLAGS bit positions; which ones count is known to the translator). Only meaningful
+  // inside a block: the block stores the whole set before it leaves or calls out.
+  u32 flag_bits = 0;
+  u32 unused = 0;
+  u64 reserved[6] = {};
   JumpCacheEntry jump_cache[kJumpCacheSize];
 };
 

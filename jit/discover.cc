@@ -40,6 +40,7 @@ bool is_string_op(Op op) {
 }
 
 bool ends_block(const DecodedInsn& d) {
+  if (d.op == Op::kJcc) return false;
   return (op_info(d.op).attrs & kEndsBlock) || (is_string_op(d.op) && d.rep != kRepNone);
 }
 

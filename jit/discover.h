@@ -48,7 +48,9 @@ void compute_flag_liveness(BlockSource& block, PureInsnPredicate pure);
 // MOVS CMPS STOS LODS SCAS INS OUTS.
 bool is_string_op(Op op);
 // Whether the instruction is the last of its block: it transfers control or changes the mode
-// (ops.def kEndsBlock), or it is a REP string instruction (which may restart itself).
+// (ops.def kEndsBlock), or it is a REP string instruction (which may restart itself). A
+// conditional branch is not: the block goes on with its fall-through and leaves through a side
+// exit when the branch is taken.
 bool ends_block(const DecodedInsn& d);
 
 // The arithmetic flags condition code `cc` (0..15, as in Jcc) reads.

@@ -22,6 +22,7 @@ JitEngine::JitEngine(Cpu& cpu, const JitOptions& options)
   m_backend = make_host_backend(*this);
   if (!m_backend) return;
   m_code_owner = m_mem.add_code_listener([this](u64 phys, u64 size) { code_changed(phys, size); });
+  if (options.perf_map) m_perf_map.open();
   start_generation();
   if (options.verify) m_verifier = std::make_unique<Verifier>(*this, cpu, m_mem);
 }
@@ -143,6 +144,7 @@ Block* JitEngine::translate(u32 key, u32 lin, u64 phys, const u8* host) {
     if (!m_backend->translate(m_source, *block)) return nullptr;
   }
   m_stats.code_bytes_peak = std::max(m_stats.code_bytes_peak, m_cache.used());
+  m_perf_map.add_block(block->code, block->code_size, block->eip, phys);
   m_map[BlockId{phys, block->eip, key}] = block;
   const u64 page = phys & kPageMask;
   m_pages[page].push_back(block);

@@ -27,6 +27,7 @@
 #include "jit/block.h"
 #include "jit/code_cache.h"
 #include "jit/mode_key.h"
+#include "jit/perf_map.h"
 #include "jit/verify.h"
 
 namespace tern {
@@ -35,6 +36,8 @@ struct JitOptions {
   size_t cache_bytes = size_t{64} << 20;
   // Runs the interpreter in lockstep and stops at the first difference (jit/verify.h).
   bool verify = false;
+  // Writes /tmp/perf-PID.map naming every block for Linux perf (jit/perf_map.h).
+  bool perf_map = false;
 };
 
 struct JitStats {
@@ -71,6 +74,7 @@ class JitEngine final : public BlockEngine {
   JitContext& context() { return m_cache.context(); }
   OpSite& new_site() { return m_sites.emplace_back(); }
   BlockExit& new_exit() { return m_exits.emplace_back(); }
+  PerfMap& perf_map() { return m_perf_map; }
   // Before a helper runs: brings Cpu::executed() up to date from the context's `left`, with
   // `uncharged` instructions of the running block not executed yet.
   void sync_executed(u32 uncharged);
@@ -124,6 +128,7 @@ class JitEngine final : public BlockEngine {
   BlockSource m_source;
   JitStats m_stats;
   std::unique_ptr<Verifier> m_verifier;
+  PerfMap m_perf_map;
 };
 
 }  // namespace tern

@@ -23,6 +23,7 @@ struct MachineConfig {
   std::string debugcon = "none";   // ports 0xE9/0x402
   Engine engine = Engine::kAuto;
   bool jit_verify = false;  // --jit-verify: the interpreter checks every translated block
+  bool jit_perf_map = false;  // --jit-perf-map: /tmp/perf-PID.map for Linux perf
   ClockMode clock = ClockMode::kVirtual;
   u64 instructions_per_second = 100'000'000;
   bool no_reboot = false;

@@ -26,6 +26,7 @@ void Machine::start_engine() {
   if (resolve_engine(m_config.engine, fell_back) == Engine::kJit) {
     JitOptions options;
     options.verify = m_config.jit_verify;
+    options.perf_map = m_config.jit_perf_map;
     m_jit = std::make_unique<JitEngine>(*m_cpu, options);
     if (m_jit->ok()) {
       m_cpu->set_block_engine(m_jit.get());

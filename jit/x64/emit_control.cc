@@ -52,6 +52,10 @@ bool emit_jcc(Emitter& e) {
   const u32 target = relative_target(e);
   e.check_branch_target(target);
   const a::CondCode cc = e.condition(e.d().cc);
+  if (!e.last_in_block()) {
+    e.side_exit_if(cc, target);
+    return true;
+  }
   e.materialize_flags();  // keeps the host flags
   e.exit_to_if(cc, target);
   e.exit_to(e.insn().next_eip);

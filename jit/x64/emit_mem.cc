@@ -27,10 +27,9 @@ void Emitter::effective_address() {
     as.lea(ea, a::ptr(guest_reg(insn.ea_base), guest_reg(insn.ea_index), insn.ea_scale, disp));
   else if (base)
     as.lea(ea, a::ptr(guest_reg(insn.ea_base), disp));
-  else if (index) {
-    as.mov(ea, insn.disp);
-    as.lea(ea, a::ptr(reg::kAddr, guest_reg(insn.ea_index), insn.ea_scale));
-  } else
+  else if (index)  // [disp32 + index * scale]: the sign-extended displacement, cut to 32 bits
+    as.lea(ea, a::ptr_abs(static_cast<u64>(static_cast<i64>(disp)), guest_reg(insn.ea_index), insn.ea_scale));
+  else
     as.mov(ea, insn.disp);
   if (insn.asize == 2) as.movzx(ea, reg::kAddr.r16());
 }

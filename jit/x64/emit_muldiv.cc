@@ -1,7 +1,8 @@
 // Inline forms of MUL and IMUL (cpu/ops/muldiv.cc). The interpreter sets CF and OF (upper half
-// significant) and keeps SF ZF AF PF (P6 model); the inline form runs when the kept flags are
-// dead and records CF = OF as an ADD that overflows (sign + sign) or a logic result (0). DIV and
-// IDIV, which can raise #DE, stay with the handler.
+// significant) and keeps SF ZF AF PF (P6 model). When the kept flags are dead, the inline form
+// records CF = OF as an ADD that overflows (sign + sign) or a logic result (0); otherwise the
+// host's CF and OF are kept beside the old flags (Emitter::keep_flags, flags_from_host). DIV and IDIV,
+// which can raise #DE, stay with the handler.
 #include "cpu/cpu.h"
 #include "jit/x64/emit_ops.h"
 
@@ -33,8 +34,13 @@ void record_product_flags(Emitter& e, u8 size) {
   e.flags.host_valid = fl::CF | fl::OF;
 }
 
+bool keeps_flags(Emitter& e) { return e.insn().flags_live_out & kKeptFlags; }
+
+// Right after the host multiplication.
 void finish_flags(Emitter& e, u8 size) {
-  if (e.insn().flags_live_out & (fl::CF | fl::OF))
+  if (keeps_flags(e))
+    e.flags_from_host(fl::CF | fl::OF);
+  else if (e.insn().flags_live_out & (fl::CF | fl::OF))
     record_product_flags(e, size);
   else
     e.flags = FlagState::dead();
@@ -58,11 +64,11 @@ asmjit::Operand source(Emitter& e, const Operand& o, u8 size) {
 bool emit_imul2(Emitter& e) {
   const DecodedInsn& d = e.d();
   if (d.has_mem() && !e.inline_memory()) return false;
-  if (e.insn().flags_live_out & kKeptFlags) return false;
   const u8 size = d.ops[0].size;
   const bool three = d.ops[2].kind == OperandKind::kImm;
   const asmjit::Operand src = source(e, d.ops[1], size);
   e.guest_reg_written(d.ops[0].reg);
+  if (keeps_flags(e)) e.keep_flags();
   const a::Gp dst = e.reg_view(d.ops[0].reg, size);
   if (three)
     e.as.emit(a::Inst::kIdImul, dst, src, Emitter::sized_imm(d.imm, size));
@@ -76,12 +82,12 @@ bool emit_imul2(Emitter& e) {
 bool emit_widening(Emitter& e, bool sign) {
   const DecodedInsn& d = e.d();
   if (d.has_mem() && !e.inline_memory()) return false;
-  if (e.insn().flags_live_out & kKeptFlags) return false;
   const u8 size = d.ops[0].size;
   asmjit::Operand src = source(e, d.ops[0], size);
   auto& as = e.as;
   e.guest_reg_written(kEax);
   if (size != 1) e.guest_reg_written(kEdx);
+  if (keeps_flags(e)) e.keep_flags();
   as.mov(a::eax, guest_reg(kEax).r32());
   as.emit(sign ? a::Inst::kIdImul : a::Inst::kIdMul, src);
   if (size == 1) {

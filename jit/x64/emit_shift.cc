@@ -1,9 +1,11 @@
 // Inline forms of SHL SHR SAR ROL ROR (cpu/ops/shift.cc) for the common cases: a count that is
 // an immediate below the operand width, or CL on a 32-bit operand when no flag is needed
 // afterwards. Shift flags are eager in the interpreter, with AF (and OF unless the count is 1)
-// left unchanged; the inline form runs only when those unchanged flags are dead, and records the
-// new CF ZF SF PF as a subtraction with the same outcome: SUB res, 0 for CF = 0, SBB res, all-ones
-// for CF = 1.
+// left unchanged, and rotates change only CF and OF. When none of the unchanged flags can be read,
+// the new CF ZF SF PF are recorded as a subtraction with the same outcome: SUB res, 0 for CF = 0,
+// SBB res, all-ones for CF = 1. Otherwise the host's new flags are kept beside the old ones
+// (Emitter::keep_flags, flags_from_host); the host computes the defined ones exactly as the guest
+// does.
 #include "cpu/cpu.h"
 #include "jit/x64/emit_ops.h"
 
@@ -42,19 +44,19 @@ bool emit_shift(Emitter& e, asmjit::InstId inst, bool rotate) {
   const u32 live = e.insn().flags_live_out;
   const bool by_cl = count.kind == OperandKind::kReg;
   const u32 n = by_cl ? 0 : d.imm & 0x1F;
+  // keep: the flags the shift leaves unchanged may be read, so they stay where they are and
+  // `replaced` comes from the host.
+  bool keep = false;
+  u32 replaced = 0;
   if (by_cl) {
     if (size != 4 || live) return false;  // count 0 leaves flags, CL >= width has its own CF
   } else {
     if (n == 0) return true;  // no change at all, flags included
     if (n >= 8u * size) return false;
-    // Flags the interpreter keeps from before must not matter; rotates keep SF ZF PF as well.
-    u32 kept = fl::AF | (n == 1 ? 0 : fl::OF);
-    if (rotate) kept |= fl::SF | fl::ZF | fl::PF;
-    const u32 from_host = rotate ? fl::CF : fl::CF | fl::ZF | fl::SF | fl::PF;
-    if (live & kept) return false;
-    // OF of a count of 1 is not what the recorded subtraction gives (except SAR's 0).
-    if (n == 1 && (live & fl::OF) && inst != a::Inst::kIdSar) return false;
-    if (rotate && (live & from_host)) return false;
+    replaced = (rotate ? fl::CF : fl::CF | fl::ZF | fl::SF | fl::PF) | (n == 1 ? fl::OF : 0);
+    // The recorded subtraction gives every flag but AF, and OF only when it is 0 (SAR by 1).
+    const u32 recordable = rotate ? 0 : fl::kArith & ~fl::AF & ~(n == 1 && inst != a::Inst::kIdSar ? fl::OF : 0);
+    keep = (live & ~replaced) || (live & ~recordable);
   }
   auto& as = e.as;
   const bool direct = dst.kind == OperandKind::kReg && e.reg_view(dst.reg, size).isValid();
@@ -67,6 +69,7 @@ bool emit_shift(Emitter& e, asmjit::InstId inst, bool rotate) {
     e.load_operand(dst, reg::kVal1);
   }
   if (dst.kind == OperandKind::kReg) e.guest_reg_written(Emitter::full_reg(dst.reg, size));
+  if (keep) e.keep_flags();
   if (by_cl) {
     as.mov(a::ecx, guest_reg(kEcx).r32());
     as.emit(inst, v, a::cl);
@@ -74,7 +77,9 @@ bool emit_shift(Emitter& e, asmjit::InstId inst, bool rotate) {
     as.emit(inst, v, n);
   }
   const a::Gp res32 = direct ? guest_reg(Emitter::full_reg(dst.reg, size)).r32() : reg::kVal1.r32();
-  if (live && !rotate)
+  if (keep)
+    e.flags_from_host(replaced);
+  else if (live)
     record_shift_flags(e, res32, size);
   else
     e.flags = FlagState::dead();

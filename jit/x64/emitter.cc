@@ -87,7 +87,7 @@ void Emitter::emit_insn() {
       as.jmp(runtime.exit);
       return;
     }
-    if (after.host_valid) emit_host_flags(*this, after);
+    emit_flags_after_handler(*this, after);
     as.jmp(resume);
   });
 }
@@ -220,6 +220,19 @@ void Emitter::exit_to(u32 eip) {
 }
 
 void Emitter::exit_to_if(a::CondCode cc, u32 eip) { patchable_exit(true, cc, eip); }
+
+void Emitter::side_exit_if(a::CondCode cc, u32 eip) {
+  const asmjit::Label out = as.newLabel();
+  as.j(cc, out);
+  const FlagState state = flags;
+  const u32 not_run = src.count - m_index - 1;
+  cold([this, out, state, not_run, eip] {
+    as.bind(out);
+    as.add(reg::kLeft, static_cast<i32>(not_run));
+    emit_store_flags(*this, state);
+    patchable_exit(false, a::CondCode::kO, eip);
+  });
+}
 
 void Emitter::patchable_exit(bool conditional, a::CondCode cc, u32 eip) {
   // Same linear page as the block start: the target's physical page is then the block's own.

@@ -14,6 +14,10 @@
 //   helper call, a slow path (which stores them from the state at the instruction's start), an
 //   exit, or an overwrite of a register the description points at. Host EFLAGS often still hold
 //   the guest flags (host_valid) and branches use them directly.
+// - Shifts and IMUL replace some flags and keep the others. When a kept flag may be read (often
+//   only because a later memory access may fault), the new flags go to JitContext::flag_bits and
+//   the old ones stay in Cpu::lf (kOverride); they are combined only when something needs the
+//   whole set, which a following ALU instruction usually makes unnecessary.
 #pragma once
 
 #include <asmjit/x86.h>
@@ -39,6 +43,7 @@ struct Runtime {
   const u8* exit = nullptr;        // leave generated code; rax = BlockExit* or 0
   const u8* run_op = nullptr;      // call with rax = OpSite*: runs the handler
   const u8* load_flags = nullptr;  // call: host EFLAGS = the guest flags Cpu::lf/eflags describe
+  const u8* flags_to_eflags = nullptr;  // call: Cpu::eflags = those flags, lf.op = kNone (keeps rax)
 };
 
 // A value the lazy flags need.
@@ -59,6 +64,7 @@ struct FlagState {
     kMemory,   // Cpu::lf and eflags hold them (`known`: lf.op and lf.size are op and size)
     kPending,  // op/size with res/src1/src2 as described; Cpu::lf is stale
     kDead,     // nothing can observe them before they are overwritten
+    kOverride, // as kMemory, except the `override` flags, which JitContext::flag_bits holds
   };
   Where where = Where::kMemory;
   bool known = false;
@@ -66,6 +72,7 @@ struct FlagState {
   u8 size = 4;
   FlagValue res, src1, src2;
   u32 host_valid = 0;  // guest flags (fl::CF...) the host EFLAGS hold right now
+  u32 override = 0;    // kOverride
 
   static FlagState dead() {
     FlagState s;
@@ -120,7 +127,8 @@ class Emitter {
 
   // ---- Lazy flags (emit_flags.cc) ----
   FlagState flags;
-  // Stores whatever Cpu::lf/eflags lack; keeps the host flags.
+  // Stores whatever Cpu::lf/eflags lack. Keeps the host flags, except from kOverride (then
+  // host_valid becomes 0; clobbers rcx and rdx).
   void materialize_flags();
   // Before guest register r changes: stores the flag values that live in it if still needed.
   void guest_reg_written(u8 r);
@@ -133,6 +141,11 @@ class Emitter {
   // Copies the guest CF into eflags.CF (INC and DEC keep CF there).
   void cf_to_eflags();
   void host_flags_clobbered() { flags.host_valid = 0; }
+  // For an inline form that replaces the arithmetic flags in `replaced` and keeps the others
+  // (shifts, IMUL): keep_flags() before the host instruction, flags_from_host() right after it.
+  // Both keep rax; they clobber rcx.
+  void keep_flags();
+  void flags_from_host(u32 replaced);
 
   // ---- Guest operands ----
   // The host view of guest register r of `size` bytes, or an invalid Gp for AH..BH.
@@ -180,6 +193,9 @@ class Emitter {
   // (or always): chained when on the same page, else through the jump cache.
   void exit_to(u32 eip);
   void exit_to_if(asmjit::x86::CondCode cc, u32 eip);
+  // The same from the middle of the block (a side exit): the flags are stored and the
+  // instructions after this one given back to the budget only on the way out.
+  void side_exit_if(asmjit::x86::CondCode cc, u32 eip);
   // Leaves for the guest EIP the handler just set (after a transfer it ran).
   void exit_dynamic();
   // Leaves for the guest EIP in r10d through the jump cache (flags must be stored).
@@ -215,11 +231,16 @@ class Emitter {
 };
 
 // Emits materialisation of flag state `s` (no change to host flags beyond recomputing the same
-// ones), and regeneration of host flags from `s`. Scratch: rcx, rdx.
+// ones, except from kOverride), and regeneration of host flags from `s`. Scratch: rcx, rdx.
 void emit_store_flags(Emitter& e, const FlagState& s);
 void emit_host_flags(Emitter& e, const FlagState& s);
+// After a handler ran the instruction that left `after` (its slow path): makes the Cpu and host
+// flags what `after` claims.
+void emit_flags_after_handler(Emitter& e, const FlagState& after);
 // The runtime stub behind Runtime::load_flags (clobbers rcx and rdx).
 void emit_load_flags(asmjit::x86::Assembler& as, const CpuLayout& l);
+// The stub behind Runtime::flags_to_eflags, built on the load_flags stub at `load_flags`.
+void emit_flags_to_eflags(asmjit::x86::Assembler& as, const CpuLayout& l, asmjit::Label load_flags);
 
 // An inline form: returns false to fall back to the handler (before emitting anything).
 using EmitFn = bool (*)(Emitter& e);

@@ -68,6 +68,7 @@ bool X64Backend::emit_runtime(CodeCache& cache) {
   a::Assembler as(&code);
   const a::Mem left = a::qword_ptr(reinterpret_cast<u64>(&cache.context().left));
   asmjit::Label enter = as.newLabel(), exit = as.newLabel(), run_op = as.newLabel(), load_flags = as.newLabel();
+  asmjit::Label flags_to_eflags = as.newLabel();
   as.bind(enter);
   emit_enter(as, m_layout, left);
   as.align(asmjit::AlignMode::kCode, 16);
@@ -79,6 +80,9 @@ bool X64Backend::emit_runtime(CodeCache& cache) {
   as.align(asmjit::AlignMode::kCode, 16);
   as.bind(load_flags);
   emit_load_flags(as, m_layout);
+  as.align(asmjit::AlignMode::kCode, 16);
+  as.bind(flags_to_eflags);
+  emit_flags_to_eflags(as, m_layout, load_flags);
   size_t size = 0;
   u8* at = place(code, &size);
   if (!at) return false;
@@ -86,6 +90,14 @@ bool X64Backend::emit_runtime(CodeCache& cache) {
   m_runtime.exit = at + code.labelOffsetFromBase(exit);
   m_runtime.run_op = at + code.labelOffsetFromBase(run_op);
   m_runtime.load_flags = at + code.labelOffsetFromBase(load_flags);
+  m_runtime.flags_to_eflags = at + code.labelOffsetFromBase(flags_to_eflags);
+  const std::pair<asmjit::Label, const char*> stubs[] = {{enter, "tern_jit_enter"}, {exit, "tern_jit_exit"},
+      {run_op, "tern_jit_run_op"}, {load_flags, "tern_jit_load_flags"}, {flags_to_eflags, "tern_jit_flags_to_eflags"}};
+  for (size_t i = 0; i < std::size(stubs); ++i) {
+    const size_t start = code.labelOffsetFromBase(stubs[i].first);
+    const size_t end = i + 1 < std::size(stubs) ? code.labelOffsetFromBase(stubs[i + 1].first) : size;
+    m_engine.perf_map().add(at + start, end - start, stubs[i].second);
+  }
   return true;
 }
 

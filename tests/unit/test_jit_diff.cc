@@ -300,3 +300,27 @@ TEST_CASE("with segment bases and limits (faults included), both engines agree")
 TEST_CASE("the same bytes run as 16-bit real-mode code agree under both engines") {
   compare(800, Mode::kReal16);
 }
+
+TEST_CASE("an index-only address wraps at 32 bits with a displacement above 2 GiB") {
+  // [ebx*4 + disp] with ebx*4 + disp = kSrc + 2^32: the host must not sign-extend into 64 bits.
+  constexpr u32 kScaled = 0x80000000u;
+  const u32 disp = kSrc + kScaled;
+  u32 loaded[2];
+  for (bool jit : {false, true}) {
+    JitRig rig(jit);
+    rig.assemble(JitRig::kCode, [&](x::Assembler& a) {
+      a.mov(x::ebx, kScaled / 4);
+      a.mov(x::eax, x::dword_ptr_abs(disp, x::ebx, 2));
+      a.mov(x::dword_ptr_abs(disp + 4, x::ebx, 2), x::ecx);
+      a.hlt();
+    });
+    rig.put32(kSrc, 0x12345678);
+    rig.cpu.gpr[kEcx] = 0xCAFEF00D;
+    rig.run_to_halt(100);
+    REQUIRE(rig.vector() < 0);
+    loaded[jit] = rig.cpu.gpr[kEax];
+    CHECK(rig.mem.ram_ptr(kSrc + 4, 4)[0] == 0x0D);
+  }
+  CHECK(loaded[0] == 0x12345678);
+  CHECK(loaded[1] == 0x12345678);
+}
