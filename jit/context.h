@@ -6,17 +6,20 @@
 
 namespace tern {
 
+struct Block;
+
 // One slot of the jump cache: the block last entered at a linear address hashed to this slot.
 // Generated code takes an indirect or cross-page jump through it after checking that the target's
-// linear page still maps to the same host bytes (`host`) under the same mode key and EIP (`tag`).
+// linear page still maps to the same host bytes (`host`) under the same mode key and EIP (`tag`);
+// the engine's own lookup tries it before its block map.
 struct JumpCacheEntry {
   const u8* host = nullptr;  // host address of the block's first guest byte
   const u8* code = nullptr;  // the block's entry
   u64 tag = 0;               // jump_cache_tag(key, eip)
-  u64 unused = 0;
+  Block* block = nullptr;
 };
 
-inline constexpr unsigned kJumpCacheBits = 12;
+inline constexpr unsigned kJumpCacheBits = 15;
 inline constexpr u32 kJumpCacheSize = 1u << kJumpCacheBits;
 
 inline u64 jump_cache_tag(u32 key, u32 eip) { return (u64{key} << 32) | eip; }

@@ -10,9 +10,9 @@ namespace tern {
 
 namespace {
 
-// Flags an inlined instruction always overwrites (must-write), for liveness. Only operations
-// whose every flag is computed from the operands count; for the rest (shifts with a count that
-// may be 0, MUL with its unchanged SF/ZF, ...) nothing is assumed written.
+// Flags an instruction always overwrites (must-write), for liveness: what it leaves unchanged
+// (INC's CF, MUL's SF ZF AF PF, a shift's AF) and whatever depends on a count that may be 0 (CL)
+// passes through.
 u32 flags_killed(const DecodedInsn& d) {
   switch (d.op) {
     case Op::kAdd: case Op::kOr: case Op::kAdc: case Op::kSbb: case Op::kAnd: case Op::kSub:
@@ -20,6 +20,14 @@ u32 flags_killed(const DecodedInsn& d) {
       return fl::kArith;
     case Op::kInc: case Op::kDec:
       return fl::kArith & ~fl::CF;
+    case Op::kMul: case Op::kImul: case Op::kImul2:
+      return fl::CF | fl::OF;
+    case Op::kShl: case Op::kShr: case Op::kSar: {
+      if (d.ops[1].kind != OperandKind::kImm) return 0;
+      const u32 count = d.imm & 0x1F;
+      if (count == 0) return 0;
+      return fl::CF | fl::ZF | fl::SF | fl::PF | (count == 1 ? fl::OF : 0);
+    }
     default:
       return 0;
   }

@@ -107,6 +107,9 @@ Block* JitEngine::find_block(u32 key) {
     host = cpu.mmu().lookup_exec(lin, 1, user);
     if (!host) return nullptr;  // ROM or RAM not reachable as a whole page (e.g. MMIO overlap)
   }
+  // The same host bytes under the same key and EIP: the block the jump cache remembers.
+  const JumpCacheEntry& cached = context().jump_cache[jump_cache_slot(lin)];
+  if (cached.host == host && cached.tag == jump_cache_tag(key, cpu.eip) && cached.block) return cached.block;
   const u64 phys = cpu.mmu().exec_phys_page(user, lin) | (lin & 0xFFF);
   Block* block;
   if (const auto it = m_map.find(BlockId{phys, cpu.eip, key}); it != m_map.end()) {
@@ -167,7 +170,7 @@ void JitEngine::remember_in_jump_cache(Block& block, u32 lin) {
   const u32 slot = jump_cache_slot(lin);
   if (block.jump_cache_slot != ~u32{0} && block.jump_cache_slot != slot && table[block.jump_cache_slot].code == block.code)
     table[block.jump_cache_slot] = JumpCacheEntry{};
-  table[slot] = JumpCacheEntry{block.host, block.code, jump_cache_tag(block.key, block.eip), 0};
+  table[slot] = JumpCacheEntry{block.host, block.code, jump_cache_tag(block.key, block.eip), &block};
   block.jump_cache_slot = slot;
 }
 
