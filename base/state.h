@@ -45,9 +45,11 @@ class StateIo {
   }
 
   void bytes(void* p, size_t n) {
+    if (n == 0) return;  // memcpy may not see the null data() of an empty vector
     if (!loading()) {
-      const u8* b = static_cast<const u8*>(p);
-      m_out->insert(m_out->end(), b, b + n);
+      const size_t at = m_out->size();
+      m_out->resize(at + n);
+      std::memcpy(m_out->data() + at, p, n);
       return;
     }
     if (n > m_in->size() - m_pos) too_short();

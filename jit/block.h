@@ -59,6 +59,7 @@ struct Block {
   const u8* host = nullptr;  // host address of the first guest byte (jump-cache check)
   u32 guest_bytes = 0;
   u32 insns = 0;
+  bool port_io_or_halt = false;  // has IN OUT INS OUTS or HLT (--jit-verify leaves it unchecked)
   u8* code = nullptr;  // entry point
   u32 code_size = 0;
   bool valid = true;

@@ -1,5 +1,6 @@
 #include "jit/jit_engine.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "base/log.h"
@@ -135,6 +136,12 @@ Block* JitEngine::translate(u32 key, u32 lin, u64 phys, const u8* host) {
     b->host = host;
     b->guest_bytes = m_source.bytes;
     b->insns = m_source.count;
+    b->port_io_or_halt = std::any_of(m_source.insns.begin(), m_source.insns.begin() + m_source.count, [](const GuestInsn& g) {
+      switch (g.d.op) {
+        case Op::kIn: case Op::kOut: case Op::kIns: case Op::kOuts: case Op::kHlt: return true;
+        default: return false;
+      }
+    });
     return b;
   };
   Block* block = new_block();

@@ -27,6 +27,17 @@ void Verifier::write_seen(u64 phys, u64 size) {
     if (const u8* p = m_mem.ram_ptr(phys + i, 1)) m_old.emplace_back(phys + i, *p);
 }
 
+namespace {
+
+// Sorts written bytes by address and keeps the first value recorded for each address.
+void first_value_per_address(std::vector<std::pair<u64, u8>>& bytes) {
+  std::stable_sort(bytes.begin(), bytes.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  bytes.erase(std::unique(bytes.begin(), bytes.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+              bytes.end());
+}
+
+}  // namespace
+
 void Verifier::undo_writes() {
   for (auto it = m_old.rbegin(); it != m_old.rend(); ++it) m_mem.dma_write(it->first, &it->second, 1);
 }
@@ -55,21 +66,6 @@ void Verifier::snapshot(Snapshot& s) const {
   s.halted = c.halted;
   s.retired = c.retired();
   s.fpu = c.fpu;
-}
-
-bool Verifier::has_device_or_halt(const Block& block) const {
-  const u8* bytes = m_block_bytes.data();
-  unsigned offset = 0;
-  for (u32 i = 0; i < block.insns; ++i) {
-    DecodedInsn d;
-    decode(bytes + offset, block.guest_bytes - offset, block.key & mode::kCode32, d);
-    offset += d.len;
-    switch (d.op) {
-      case Op::kIn: case Op::kOut: case Op::kIns: case Op::kOuts: case Op::kHlt: return true;
-      default: break;
-    }
-  }
-  return false;
 }
 
 bool Verifier::run_blocks() {
@@ -102,14 +98,15 @@ bool Verifier::run_blocks() {
   // last step under the interpreter: both are right, and the states cannot be compared. An
   // interrupt the block raised (FERR#) is a device's state that cannot be rolled back.
   const bool raised_interrupt = !interrupt_before && cpu.interrupt_requested();
-  if (m_mem.mmio_accesses() != mmio || cpu.debug_trap_pending() || raised_interrupt || has_device_or_halt(*block)) {
+  if (m_mem.mmio_accesses() != mmio || cpu.debug_trap_pending() || raised_interrupt || block->port_io_or_halt) {
     m_tlb_journal = {};
     ++m_unchecked;
     return true;
   }
   snapshot(m_jit_state);
-  m_jit_bytes.clear();
-  for (const auto& [phys, old] : m_old) m_jit_bytes[phys] = *m_mem.ram_ptr(phys, 1);
+  m_jit_bytes = m_old;
+  first_value_per_address(m_jit_bytes);
+  for (auto& [phys, value] : m_jit_bytes) value = *m_mem.ram_ptr(phys, 1);
   // Back to the snapshot, then let the interpreter run the same instructions.
   undo_writes();
   cpu.set_executed(executed);
@@ -149,15 +146,19 @@ void Verifier::compare(const Block& block) {
   if (interp.cpl != jit.cpl) report(block, "CPL", interp.cpl, jit.cpl);
   if (interp.halted != jit.halted) report(block, "halted", interp.halted, jit.halted);
   if (interp.fpu != jit.fpu) report(block, "x87 state", 0, 1);
-  // Every byte either engine wrote.
-  std::map<u64, u8> written = m_jit_bytes;
-  for (const auto& [phys, old] : m_old) written.try_emplace(phys, old);
-  for (const auto& [phys, jit_byte] : written) {
+  // Every byte either engine wrote: where only the interpreter wrote, the JIT left the old value.
+  auto check_byte = [&](u64 phys, u8 jit_byte) {
     const u8 interp_byte = *m_mem.ram_ptr(phys, 1);
-    if (interp_byte != jit_byte) {
-      log(LogCat::kJit, LogLevel::kError, "jit-verify: memory at physical {:#x}", phys);
-      report(block, "memory byte", interp_byte, jit_byte);
-    }
+    if (interp_byte == jit_byte) return;
+    log(LogCat::kJit, LogLevel::kError, "jit-verify: memory at physical {:#x}", phys);
+    report(block, "memory byte", interp_byte, jit_byte);
+  };
+  for (const auto& [phys, jit_byte] : m_jit_bytes) check_byte(phys, jit_byte);
+  first_value_per_address(m_old);
+  const auto by_address = [](const auto& entry, u64 phys) { return entry.first < phys; };
+  for (const auto& [phys, old] : m_old) {
+    const auto it = std::lower_bound(m_jit_bytes.begin(), m_jit_bytes.end(), phys, by_address);
+    if (it == m_jit_bytes.end() || it->first != phys) check_byte(phys, old);
   }
 }
 

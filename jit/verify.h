@@ -8,7 +8,6 @@
 // interrupt), halt or fault cannot be run twice and are accepted unchecked.
 #pragma once
 
-#include <map>
 #include <vector>
 
 #include "base/types.h"
@@ -57,7 +56,6 @@ class Verifier {
   void undo_writes();
   void compare(const Block& block);
   [[noreturn]] void report(const Block& block, const char* field, u64 expected, u64 got) const;
-  bool has_device_or_halt(const Block& block) const;
 
   JitEngine& m_engine;
   Cpu& m_cpu;
@@ -66,7 +64,7 @@ class Verifier {
 
   bool m_recording = false;
   std::vector<std::pair<u64, u8>> m_old;  // every byte written while recording, first value
-  std::map<u64, u8> m_jit_bytes;          // bytes the JIT's run left at the written addresses
+  std::vector<std::pair<u64, u8>> m_jit_bytes;  // by address: what the JIT's run left there
 
   bool m_in_block = false;     // a JIT run is under way (still set: it faulted)
   bool m_replaying = false;    // the interpreter is re-running the block
