@@ -3,7 +3,11 @@
 // A repeated instruction runs a bounded number of iterations per step and then restarts itself
 // (next_eip stays at the instruction), so interrupts and timers are served within a bounded
 // time and a fault in iteration n leaves (E)CX, (E)SI and (E)DI as they were before it, exactly
-// as the hardware restarts an interrupted string instruction.
+// as the hardware restarts an interrupted string instruction. REP MOVS and REP STOS over plain RAM
+// run a page at a time on host memory (bulk_iterations).
+#include <algorithm>
+#include <cstring>
+
 #include "cpu/cpu.h"
 #include "cpu/ops/handlers.h"
 
@@ -75,6 +79,44 @@ bool iteration(Cpu& cpu, const DecodedInsn& d, Kind kind, u8 size) {
   return false;
 }
 
+// REP MOVS and REP STOS over plain RAM, upwards with a 32-bit address size: the iterations (at
+// most `limit`) that stay inside one page on each side and inside the segment limits run at once
+// on host pointers. Returns how many ran; 0 leaves the next iteration to iteration(), which fills
+// the TLB, goes through PhysMemory (MMIO, pages holding translated code) or faults.
+u32 bulk_iterations(Cpu& cpu, const DecodedInsn& d, Kind kind, u8 size, u32 limit) {
+  if ((kind != Kind::kMovs && kind != Kind::kStos) || d.asize != 4) return 0;
+  if ((cpu.eflags & (fl::DF | fl::TF | fl::AC)) || cpu.data_breakpoints_armed()) return 0;
+  auto room = [&](u8 sreg, u32 offset, bool write) -> u32 {
+    const Segment& s = cpu.seg[sreg];
+    if (!(write ? s.writable : s.readable) || offset < s.lo || offset > s.hi) return 0;
+    const u64 in_segment = (s.hi - offset + 1) / size;
+    const u32 in_page = (0x1000 - ((s.base + offset) & 0xFFF)) / size;
+    return static_cast<u32>(std::min<u64>(in_segment, in_page));
+  };
+  const u32 dst_offset = cpu.gpr[kEdi], src_offset = cpu.gpr[kEsi];
+  u32 n = std::min(limit, room(kEs, dst_offset, true));
+  if (kind == Kind::kMovs) n = std::min(n, room(d.seg, src_offset, false));
+  if (n < 2) return 0;
+  const u32 bytes = n * size;
+  u8* dst = cpu.mmu().lookup_write(cpu.seg[kEs].base + dst_offset, bytes, cpu.user());
+  if (!dst) return 0;
+  if (kind == Kind::kStos) {
+    const u32 value = cpu.reg(kEax, size);
+    for (u32 i = 0; i < n; ++i) store_le_sized(dst + i * size, value, size);
+  } else {
+    const u8* src = cpu.mmu().lookup_read(cpu.seg[d.seg].base + src_offset, bytes, cpu.user());
+    if (!src) return 0;
+    if (dst >= src + bytes || src >= dst + bytes)
+      std::memcpy(dst, src, bytes);
+    else  // overlapping: element by element, as the guest's iterations would (a pattern fill)
+      for (u32 i = 0; i < bytes; i += size) std::memmove(dst + i, src + i, size);
+    cpu.gpr[kEsi] = src_offset + bytes;
+  }
+  cpu.gpr[kEdi] = dst_offset + bytes;
+  cpu.gpr[kEcx] -= n;
+  return n;
+}
+
 void string_op(Cpu& cpu, const DecodedInsn& d, Kind kind) {
   const u8 size = d.ops[0].size;
   const bool compares = kind == Kind::kCmps || kind == Kind::kScas;
@@ -86,6 +128,10 @@ void string_op(Cpu& cpu, const DecodedInsn& d, Kind kind) {
   for (u32 n = 0; n < kIterationsPerStep; ++n) {
     const u32 count = cpu.gpr[kEcx] & addr_mask(d);
     if (count == 0) return;
+    if (const u32 bulk = bulk_iterations(cpu, d, kind, size, std::min(count, kIterationsPerStep - n))) {
+      n += bulk - 1;
+      continue;
+    }
     const bool equal = iteration(cpu, d, kind, size);
     cpu.set_reg(kEcx, d.asize, count - 1);
     if (compares && (d.rep == kRepE ? !equal : equal)) return;

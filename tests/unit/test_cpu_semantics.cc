@@ -81,6 +81,32 @@ TEST_CASE("REP MOVSB copies more bytes than one interpreter step handles", "[cpu
   CHECK(std::memcmp(mem, mem + 0x4000, kCount) == 0);
 }
 
+TEST_CASE("REP MOVSB onto the next byte repeats the first byte, as one iteration after another does", "[cpu][string]") {
+  static TernCpu cpu;
+  constexpr u32 kCount = 3000, kSrc = kData + 0x100;
+  u8* mem = cpu.memory().ram_ptr(kSrc, kCount + 1);
+  for (u32 i = 0; i <= kCount; ++i) mem[i] = static_cast<u8>(i + 1);
+  CpuState in = state(0, 0, kCount);
+  in.gpr[kEsi] = kSrc, in.gpr[kEdi] = kSrc + 1;
+  const RunResult r = cpu.run({0xF3, 0xA4}, in, kData);
+  CHECK(r.out.gpr[kEcx] == 0);
+  CHECK(std::all_of(mem, mem + kCount + 1, [](u8 b) { return b == 1; }));
+}
+
+TEST_CASE("REP MOVSD with dwords straddling page boundaries copies every byte", "[cpu][string]") {
+  static TernCpu cpu;
+  constexpr u32 kCount = 2500, kSrc = kData + 0x0FFE, kDst = kData + 0x5FFD;  // both unaligned
+  u8* src = cpu.memory().ram_ptr(kSrc, 4 * kCount);
+  for (u32 i = 0; i < 4 * kCount; ++i) src[i] = static_cast<u8>(i * 13 + 5);
+  CpuState in = state(0, 0, kCount);
+  in.gpr[kEsi] = kSrc, in.gpr[kEdi] = kDst;
+  const RunResult r = cpu.run({0xF3, 0xA5}, in, kData);
+  CHECK(r.out.gpr[kEcx] == 0);
+  CHECK(r.out.gpr[kEsi] == kSrc + 4 * kCount);
+  CHECK(r.out.gpr[kEdi] == kDst + 4 * kCount);
+  CHECK(std::memcmp(src, cpu.memory().ram_ptr(kDst, 4 * kCount), 4 * kCount) == 0);
+}
+
 TEST_CASE("REP STOSD with DF set fills downward", "[cpu][string]") {
   static TernCpu cpu;
   constexpr u32 kTop = kData + 0x8000;
