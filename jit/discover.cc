@@ -10,6 +10,12 @@ namespace tern {
 
 namespace {
 
+// A shift or rotate by an immediate count in 1 .. width-1.
+bool shift_by_immediate(const DecodedInsn& d) {
+  const u32 count = d.imm & 0x1F;
+  return d.ops[1].kind == OperandKind::kImm && count != 0 && count < 8u * d.ops[0].size;
+}
+
 // Flags an instruction always overwrites (must-write), for liveness: what it leaves unchanged
 // (INC's CF, MUL's SF ZF AF PF, a shift's AF) and whatever depends on a count that may be 0 (CL)
 // passes through.
@@ -22,20 +28,23 @@ u32 flags_killed(const DecodedInsn& d) {
       return fl::kArith & ~fl::CF;
     case Op::kMul: case Op::kImul: case Op::kImul2:
       return fl::CF | fl::OF;
-    case Op::kShl: case Op::kShr: case Op::kSar: {
-      if (d.ops[1].kind != OperandKind::kImm) return 0;
-      const u32 count = d.imm & 0x1F;
-      if (count == 0) return 0;
-      return fl::CF | fl::ZF | fl::SF | fl::PF | (count == 1 ? fl::OF : 0);
-    }
+    case Op::kShl: case Op::kShr: case Op::kSar:
+      if (!shift_by_immediate(d)) return 0;
+      return fl::CF | fl::ZF | fl::SF | fl::PF | ((d.imm & 0x1F) == 1 ? fl::OF : 0);
     default:
       return 0;
   }
 }
 
+// Flags the instruction reads. A flag it leaves unchanged is not read (ops.def lists it because the
+// interpreter's handler copies it): the unchanged flags stay where they are in generated code
+// (x64: FlagState kOverride). A backend that runs such an instruction through its handler must
+// call it impure (PureInsnPredicate), as it does for every other handler call.
 u32 flags_used(const DecodedInsn& d) {
   switch (d.op) {
     case Op::kJcc: case Op::kSetcc: case Op::kCmovcc: return condition_flags(d.cc);
+    case Op::kShl: case Op::kShr: case Op::kSar: case Op::kRol: case Op::kRor:
+      return shift_by_immediate(d) ? 0 : op_info(d.op).flags_read;
     default: return op_info(d.op).flags_read;
   }
 }
