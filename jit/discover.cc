@@ -117,6 +117,7 @@ void compute_flag_liveness(BlockSource& block, PureInsnPredicate pure) {
     }
     live = (live & ~flags_killed(g.d)) | flags_used(g.d);
   }
+  block.flags_live_in = live;
 }
 
 }  // namespace tern

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "base/types.h"
+#include "cpu/state.h"
 #include "jit/block.h"
 
 namespace tern {
@@ -30,6 +31,9 @@ struct BlockSource {
   u32 bytes = 0;
   unsigned count = 0;
   std::array<GuestInsn, kMaxBlockInsns> insns;
+  // Arithmetic flags the block can observe as they were at its start (0: it overwrites them all
+  // before anything can look at them).
+  u32 flags_live_in = fl::kArith;
 };
 
 // Decodes the block at EIP `eip` (linear `lin`, physical `phys`, host bytes `host`) under mode
@@ -42,7 +46,7 @@ bool discover_block(const Cpu& cpu, u32 key, u32 eip, u32 lin, u64 phys, const u
 // of generated code: the instruction then does not observe the flags that precede it.
 using PureInsnPredicate = bool (*)(const DecodedInsn&);
 
-// Fills GuestInsn::flags_live_out backwards over the block.
+// Fills GuestInsn::flags_live_out backwards over the block, and BlockSource::flags_live_in.
 void compute_flag_liveness(BlockSource& block, PureInsnPredicate pure);
 
 // MOVS CMPS STOS LODS SCAS INS OUTS.

@@ -116,7 +116,10 @@ bool Verifier::run_blocks() {
   cpu.mmu().rollback(m_tlb_journal);
   m_old.clear();
   m_recording = m_replaying = true;
-  for (u32 steps = block->insns + 1; cpu.retired() < m_jit_state.retired && steps > 0; --steps) cpu.step_instruction();
+  // As many instructions as the JIT's run retired (a block that loops back into itself retires
+  // more than it holds); the bound stops a replay that retires nothing (a fault) from spinning.
+  for (u64 steps = m_jit_state.retired - cpu.retired() + 1; cpu.retired() < m_jit_state.retired && steps > 0; --steps)
+    cpu.step_instruction();
   m_replaying = m_recording = false;
   compare(*block);
   ++m_verified;

@@ -37,6 +37,10 @@ bool emit_jmp_near(Emitter& e) {
   if (e.d().ops[0].kind == OperandKind::kImm) {
     const u32 target = relative_target(e);
     e.check_branch_target(target);
+    if (e.loops_to_start(target)) {
+      e.loop_to_start();
+      return true;
+    }
     e.materialize_flags();
     e.exit_to(target);
     return true;
@@ -56,8 +60,13 @@ bool emit_jcc(Emitter& e) {
     e.side_exit_if(cc, target);
     return true;
   }
-  e.materialize_flags();  // keeps the host flags
-  e.exit_to_if(cc, target);
+  if (e.loops_to_start(target)) {
+    e.loop_to_start_if(cc);
+    e.materialize_flags();
+  } else {
+    e.materialize_flags();  // keeps the host flags
+    e.exit_to_if(cc, target);
+  }
   e.exit_to(e.insn().next_eip);
   return true;
 }

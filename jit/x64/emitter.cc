@@ -49,6 +49,8 @@ void Emitter::emit_entry() {
     as.cmp(cpu_mem(layout.seg_hi[kCs], 8), reg::kTmp1);
     as.jb(bail);
   }
+  m_body = as.newLabel();
+  as.bind(m_body);
   const u32 count = src.count, eip = src.eip;
   cold([this, bail, count, eip] {
     as.bind(bail);
@@ -220,6 +222,32 @@ void Emitter::exit_to(u32 eip) {
 }
 
 void Emitter::exit_to_if(a::CondCode cc, u32 eip) { patchable_exit(true, cc, eip); }
+
+void Emitter::emit_loop_edge(const FlagState& state) {
+  const i32 count = static_cast<i32>(src.count);
+  as.sub(reg::kLeft, count);
+  as.jge(m_body);
+  as.add(reg::kLeft, count);
+  emit_store_flags(*this, state);
+  as.mov(cpu_mem(layout.eip, 4), src.eip);
+  as.xor_(a::eax, a::eax);
+  as.jmp(runtime.exit);
+}
+
+void Emitter::loop_to_start() {
+  emit_loop_edge(flags);
+  m_block_closed = true;
+}
+
+void Emitter::loop_to_start_if(a::CondCode cc) {
+  const asmjit::Label edge = as.newLabel();
+  as.j(cc, edge);
+  const FlagState state = flags;
+  cold([this, edge, state] {
+    as.bind(edge);
+    emit_loop_edge(state);
+  });
+}
 
 void Emitter::side_exit_if(a::CondCode cc, u32 eip) {
   const asmjit::Label out = as.newLabel();

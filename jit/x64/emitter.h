@@ -193,6 +193,14 @@ class Emitter {
   // (or always): chained when on the same page, else through the jump cache.
   void exit_to(u32 eip);
   void exit_to_if(asmjit::x86::CondCode cc, u32 eip);
+  // Whether a jump to `eip` may go straight back into this block's body: `eip` is the block's
+  // start and the block overwrites every flag before anything can look at them, so the flags
+  // need not be stored on the way round.
+  bool loops_to_start(u32 eip) const { return eip == src.eip && src.flags_live_in == 0; }
+  // Goes back to the block's start (always, or when `cc` holds), charging the budget again; the
+  // flags are stored only when the budget has run out and the block leaves instead.
+  void loop_to_start();
+  void loop_to_start_if(asmjit::x86::CondCode cc);
   // The same from the middle of the block (a side exit): the flags are stored and the
   // instructions after this one given back to the budget only on the way out.
   void side_exit_if(asmjit::x86::CondCode cc, u32 eip);
@@ -214,6 +222,8 @@ class Emitter {
   // The block's shared jump-cache lookup for the EIP in r10d (emitted once, on first use).
   asmjit::Label jump_cache_lookup();
   void patchable_exit(bool conditional, asmjit::x86::CondCode cc, u32 eip);
+  // The budget charge of a loop back to the start, then into the body or out with `state`.
+  void emit_loop_edge(const FlagState& state);
 
   X64Backend& m_backend;
   const GuestInsn* m_insn = nullptr;
@@ -228,6 +238,7 @@ class Emitter {
   std::vector<PatchableJump> m_patchable;
   bool m_block_closed = false;  // the instructions emitted so far end in an unconditional exit
   asmjit::Label m_lookup;
+  asmjit::Label m_body;  // after the entry checks
 };
 
 // Emits materialisation of flag state `s` (no change to host flags beyond recomputing the same

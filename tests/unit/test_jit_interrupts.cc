@@ -26,6 +26,7 @@ struct Controller : InterruptAcknowledge {
 struct Delivery {
   u64 retired;  // instructions retired when the handler's HLT stopped the CPU
   u32 pushed_eip;
+  u32 pushed_eflags;  // the flags as the interrupted instruction left them
   u32 ebx;
 };
 
@@ -50,7 +51,8 @@ class IrqRig {
       rig.cpu.run(deadline == Clock::kNever ? 1'000'000 : std::max<u64>(1, rig.clock.instructions_until(deadline)));
       rig.clock.run_due();
     }
-    return {rig.cpu.retired(), rig.get32(rig.cpu.gpr[kEsp]), rig.cpu.gpr[kEbx]};
+    const u32 esp = rig.cpu.gpr[kEsp];
+    return {rig.cpu.retired(), rig.get32(esp), rig.get32(esp + 8), rig.cpu.gpr[kEbx]};
   }
 
   JitRig rig;
@@ -58,7 +60,8 @@ class IrqRig {
   Timer timer;
 };
 
-// A long-running loop of several blocks with interrupts enabled.
+// A long-running loop with interrupts enabled: one block that loops back into itself (its first
+// instruction overwrites every flag), with a side exit.
 void busy_loop(x::Assembler& a) {
   asmjit::Label loop = a.newLabel(), skip = a.newLabel();
   a.sti();
@@ -87,6 +90,7 @@ TEST_CASE("a timer interrupt is taken at the same instruction under the JIT as u
     INFO("delay " << delay_ns << " ns");
     CHECK(d[1].retired == d[0].retired);
     CHECK(d[1].pushed_eip == d[0].pushed_eip);
+    CHECK(d[1].pushed_eflags == d[0].pushed_eflags);
     CHECK(d[1].ebx == d[0].ebx);
     CHECK(d[1].ebx > 0);
   }
@@ -111,4 +115,33 @@ TEST_CASE("an interrupt raised by an OUT in the middle of a block is taken right
   CHECK(d[1].ebx == d[0].ebx);
   CHECK(d[1].pushed_eip == d[0].pushed_eip);
   CHECK(d[1].retired == d[0].retired);
+}
+
+TEST_CASE("an interrupt at a loop's back edge pushes the flags of the loop's last instruction") {
+  // The block loops back into itself without storing its flags (its first instruction overwrites
+  // them all); when the budget ends at the back edge it must store them before it leaves.
+  auto loop_program = [](x::Assembler& a) {
+    asmjit::Label loop = a.newLabel();
+    a.sti();
+    a.xor_(x::ebx, x::ebx);
+    a.bind(loop);
+    a.add(x::ebx, 1);
+    a.mov(x::eax, x::ebx);
+    a.and_(x::eax, 7);
+    a.cmp(x::eax, 5);
+    a.jmp(loop);
+  };
+  for (u64 delay_ns = 1'000; delay_ns < 1'300; delay_ns += 10) {  // one instruction apart
+    Delivery d[2];
+    for (bool jit : {false, true}) {
+      IrqRig r(jit);
+      r.rig.assemble(JitRig::kCode, loop_program);
+      r.timer.arm_in(delay_ns);
+      d[jit] = r.run();
+    }
+    INFO("delay " << delay_ns << " ns");
+    CHECK(d[1].retired == d[0].retired);
+    CHECK(d[1].pushed_eip == d[0].pushed_eip);
+    CHECK(d[1].pushed_eflags == d[0].pushed_eflags);
+  }
 }
