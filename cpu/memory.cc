@@ -104,7 +104,9 @@ void Cpu::write_slow(u32 lin, u8 size, u32 value, bool as_user) {
     raise(kPF, f.error_code);
   }
   if (f.host) return store_le_sized(f.host, value, size);
-  sync_clock();
+  // A device may look at the clock; a page holding translated code is plain RAM (and the JIT's
+  // verifier, which rolls the CPU back, must not move the clock for it).
+  if (!m_mmu.phys().is_code_page(f.phys)) sync_clock();
   m_mmu.phys().write(f.phys, value, size);
   after_device_access();
 }
