@@ -23,7 +23,8 @@
 
 namespace tern {
 
-struct TlbEntry {
+// 32 bytes (a power of two) so that generated code finds an entry with a shift and a mask.
+struct alignas(32) TlbEntry {
   static constexpr u32 kInvalidTag = 1;
   u32 read_tag = kInvalidTag;
   u32 write_tag = kInvalidTag;

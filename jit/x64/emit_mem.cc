@@ -9,7 +9,7 @@ namespace tern::x64 {
 
 namespace a = asmjit::x86;
 
-static_assert(sizeof(TlbEntry) == 24, "translate() indexes TLB entries as index * 3 * 8");
+static_assert(sizeof(TlbEntry) == 32, "tlb_entry_offset() scales the page number by 32");
 
 bool Emitter::inline_memory() const { return !(src.key & mode::kCheckedMemory); }
 
@@ -85,15 +85,18 @@ void Emitter::check_branch_target_r10() {
   host_flags_clobbered();
 }
 
+void Emitter::tlb_entry_offset(const a::Gp& offset, const a::Gp& lin) {
+  as.mov(offset.r32(), lin.r32());
+  as.shr(offset.r32(), 12 - 5);
+  as.and_(offset.r32(), (Mmu::kTlbSize - 1) << 5);
+}
+
 void Emitter::translate(u8 size, Access access) {
   const bool user = key_cpl(src.key) == 3;
   const i32 entry = layout.tlb[user];
   const i32 tag = access == Access::kWrite ? layout.tlb_write_tag : layout.tlb_read_tag;
   const a::Gp index = reg::kTmp1, page = reg::kTmp2;
-  as.mov(index.r32(), reg::kAddr.r32());
-  as.shr(index.r32(), 12);
-  as.and_(index.r32(), Mmu::kTlbSize - 1);
-  as.lea(index, a::ptr(index, index, 1));
+  tlb_entry_offset(index, reg::kAddr);
   // The tag is the page of the first byte: comparing it with the page of the last byte also sends
   // page-crossing accesses to the slow path.
   if (size == 1)
@@ -101,9 +104,9 @@ void Emitter::translate(u8 size, Access access) {
   else
     as.lea(page.r32(), a::ptr(reg::kAddr, size - 1));
   as.and_(page.r32(), 0xFFFFF000u);
-  as.cmp(page.r32(), a::dword_ptr(reg::kCpu, index, 3, entry + tag));
+  as.cmp(page.r32(), a::dword_ptr(reg::kCpu, index, 0, entry + tag));
   as.jne(slow_path());
-  as.add(reg::kAddr, a::qword_ptr(reg::kCpu, index, 3, entry + layout.tlb_addend));
+  as.add(reg::kAddr, a::qword_ptr(reg::kCpu, index, 0, entry + layout.tlb_addend));
   host_flags_clobbered();
 }
 

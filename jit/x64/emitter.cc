@@ -178,15 +178,12 @@ asmjit::Label Emitter::jump_cache_lookup() {
     as.bind(label);
     as.mov(lin.r32(), reg::kVal2.r32());
     if (!(src.key & mode::kFlatCs)) as.add(lin.r32(), cpu_mem(layout.seg_base[kCs], 4));
-    as.mov(t1.r32(), lin.r32());
-    as.shr(t1.r32(), 12);
-    as.and_(t1.r32(), Mmu::kTlbSize - 1);
-    as.lea(t1, a::ptr(t1, t1, 1));
+    tlb_entry_offset(t1, lin);
     as.mov(t2.r32(), lin.r32());
     as.and_(t2.r32(), 0xFFFFF000u);
-    as.cmp(t2.r32(), a::dword_ptr(reg::kCpu, t1, 3, entry + layout.tlb_exec_tag));
+    as.cmp(t2.r32(), a::dword_ptr(reg::kCpu, t1, 0, entry + layout.tlb_exec_tag));
     as.jne(miss);
-    as.mov(t2, a::qword_ptr(reg::kCpu, t1, 3, entry + layout.tlb_addend));
+    as.mov(t2, a::qword_ptr(reg::kCpu, t1, 0, entry + layout.tlb_addend));
     as.add(t2, lin);  // host address of the target's first byte
     as.mov(t1.r32(), lin.r32());
     as.shr(t1.r32(), kJumpCacheBits);

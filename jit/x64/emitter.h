@@ -177,6 +177,8 @@ class Emitter {
   void check_branch_target(u32 eip);
   // The same for a target in r10d.
   void check_branch_target_r10();
+  // The byte offset of the TLB entry of linear address `lin` within a TLB set, in `offset`.
+  void tlb_entry_offset(const asmjit::x86::Gp& offset, const asmjit::x86::Gp& lin);
   // Translates the linear address in rax to a host pointer (same register) for `size` bytes.
   void translate(u8 size, Access access);
   // Loads `size` bytes from [rax + disp] zero-extended into dst (32-bit).
