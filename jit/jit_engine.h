@@ -33,7 +33,7 @@
 namespace tern {
 
 struct JitOptions {
-  size_t cache_bytes = size_t{64} << 20;
+  size_t cache_bytes = size_t{128} << 20;  // reserved address space; only what is used is resident
   // Runs the interpreter in lockstep and stops at the first difference (jit/verify.h).
   bool verify = false;
   // Writes /tmp/perf-PID.map naming every block for Linux perf (jit/perf_map.h).
