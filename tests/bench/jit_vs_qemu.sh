@@ -12,7 +12,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:-build}" && pwd)
-rounds=${2:-400}
+rounds=${2:-1500}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 command -v qemu-system-i386 >/dev/null || { echo "qemu-system-i386 not installed (apt-get install qemu-system-x86)"; exit 1; }
