@@ -4,6 +4,9 @@
 // and the EIP pushed are the same under both engines.
 #include <catch2/catch.hpp>
 
+#include <array>
+#include <functional>
+
 #include "tests/unit/jit_rig.h"
 
 using namespace tern;
@@ -75,22 +78,29 @@ void busy_loop(x::Assembler& a) {
   a.jmp(loop);
 }
 
+// Runs `program` under the interpreter ([0]) and the JIT ([1]) with the timer `delay_ns` ahead,
+// and checks that the interrupt came at the same instruction with the same flags.
+std::array<Delivery, 2> timer_interrupt_under_both(const std::function<void(x::Assembler&)>& program, u64 delay_ns) {
+  std::array<Delivery, 2> d;
+  for (bool jit : {false, true}) {
+    IrqRig r(jit);
+    r.rig.assemble(JitRig::kCode, program);
+    r.rig.cpu.eflags |= fl::IF;
+    r.timer.arm_in(delay_ns);
+    d[jit] = r.run();
+  }
+  INFO("delay " << delay_ns << " ns");
+  CHECK(d[1].retired == d[0].retired);
+  CHECK(d[1].pushed_eip == d[0].pushed_eip);
+  CHECK(d[1].pushed_eflags == d[0].pushed_eflags);
+  return d;
+}
+
 }  // namespace
 
 TEST_CASE("a timer interrupt is taken at the same instruction under the JIT as under the interpreter") {
   for (u64 delay_ns : {1'000u, 12'345u, 999'999u}) {
-    Delivery d[2];
-    for (bool jit : {false, true}) {
-      IrqRig r(jit);
-      r.rig.assemble(JitRig::kCode, busy_loop);
-      r.rig.cpu.eflags |= fl::IF;
-      r.timer.arm_in(delay_ns);
-      d[jit] = r.run();
-    }
-    INFO("delay " << delay_ns << " ns");
-    CHECK(d[1].retired == d[0].retired);
-    CHECK(d[1].pushed_eip == d[0].pushed_eip);
-    CHECK(d[1].pushed_eflags == d[0].pushed_eflags);
+    const std::array<Delivery, 2> d = timer_interrupt_under_both(busy_loop, delay_ns);
     CHECK(d[1].ebx == d[0].ebx);
     CHECK(d[1].ebx > 0);
   }
@@ -131,17 +141,6 @@ TEST_CASE("an interrupt at a loop's back edge pushes the flags of the loop's las
     a.cmp(x::eax, 5);
     a.jmp(loop);
   };
-  for (u64 delay_ns = 1'000; delay_ns < 1'300; delay_ns += 10) {  // one instruction apart
-    Delivery d[2];
-    for (bool jit : {false, true}) {
-      IrqRig r(jit);
-      r.rig.assemble(JitRig::kCode, loop_program);
-      r.timer.arm_in(delay_ns);
-      d[jit] = r.run();
-    }
-    INFO("delay " << delay_ns << " ns");
-    CHECK(d[1].retired == d[0].retired);
-    CHECK(d[1].pushed_eip == d[0].pushed_eip);
-    CHECK(d[1].pushed_eflags == d[0].pushed_eflags);
-  }
+  for (u64 delay_ns = 1'000; delay_ns < 1'300; delay_ns += 10)  // one instruction apart
+    timer_interrupt_under_both(loop_program, delay_ns);
 }
