@@ -56,13 +56,13 @@ bool emit_jcc(Emitter& e) {
   const u32 target = relative_target(e);
   e.check_branch_target(target);
   const a::CondCode cc = e.condition(e.d().cc);
-  if (!e.last_in_block()) {
-    e.side_exit_if(cc, target);
-    return true;
-  }
   if (e.loops_to_start(target)) {
     e.loop_to_start_if(cc);
+    if (!e.last_in_block()) return true;
     e.materialize_flags();
+  } else if (!e.last_in_block()) {
+    e.side_exit_if(cc, target);
+    return true;
   } else {
     e.materialize_flags();  // keeps the host flags
     e.exit_to_if(cc, target);

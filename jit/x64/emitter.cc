@@ -23,7 +23,10 @@ Emitter::Emitter(X64Backend& backend, a::Assembler& assembler, const BlockSource
 
 bool Emitter::emit_block() {
   emit_entry();
-  for (m_index = 0; m_index < src.count; ++m_index) emit_insn();
+  for (m_index = 0; m_index < src.count; ++m_index) {
+    emit_insn();
+    note_join_point();
+  }
   if (!m_block_closed) {
     // The block stopped at a page end or its length limit: fall through to the next one.
     materialize_flags();
@@ -220,10 +223,27 @@ void Emitter::exit_to(u32 eip) {
 
 void Emitter::exit_to_if(a::CondCode cc, u32 eip) { patchable_exit(true, cc, eip); }
 
-void Emitter::emit_loop_edge(const FlagState& state) {
-  const i32 count = static_cast<i32>(src.count);
-  as.sub(reg::kLeft, count);
-  as.jge(m_body);
+// The block's whole count was charged at entry and index + 1 instructions have run: charging
+// the count again leaves the budget lower by index + 1. The body expects the flags in the Cpu
+// unless it overwrites them all before anything can look at them (flags_live_in 0); a back edge
+// from after the join point goes round through a peeled copy of the instructions up to it, which
+// takes the pending flags as they are; otherwise the flags are stored on every pass.
+void Emitter::emit_loop_edge(unsigned index, const FlagState& state) {
+  const i32 ran = static_cast<i32>(index + 1), count = static_cast<i32>(src.count);
+  as.sub(reg::kLeft, ran);
+  if (src.flags_live_in == 0) {
+    as.jge(m_body);
+  } else if (m_join.isValid() && m_join_index < index) {
+    const asmjit::Label peeled = as.newLabel();
+    as.jge(peeled);
+    cold([this, peeled, state] { emit_peeled_prefix(peeled, state); });
+  } else {
+    const asmjit::Label out = as.newLabel();
+    as.jl(out);
+    emit_store_flags(*this, state);
+    as.jmp(m_body);
+    as.bind(out);
+  }
   as.add(reg::kLeft, count);
   emit_store_flags(*this, state);
   as.mov(cpu_mem(layout.eip, 4), src.eip);
@@ -231,8 +251,31 @@ void Emitter::emit_loop_edge(const FlagState& state) {
   as.jmp(runtime.exit);
 }
 
+void Emitter::note_join_point() {
+  if (m_join.isValid() || src.flags_live_in == 0 || m_block_closed) return;
+  const bool pending_in_registers = flags.where == FlagState::Where::kPending && flags.res.kind != FlagValue::kStored &&
+                                    flags.src1.kind != FlagValue::kStored && flags.src2.kind != FlagValue::kStored;
+  if (!pending_in_registers && flags.where != FlagState::Where::kDead) return;
+  m_join = as.newLabel();
+  as.bind(m_join);
+  m_join_index = m_index;
+  m_join_flags = flags;
+}
+
+void Emitter::emit_peeled_prefix(asmjit::Label entry, const FlagState& state) {
+  as.bind(entry);
+  const bool closed = m_block_closed;
+  m_block_closed = false;  // emit_insn() reads it for the instruction it emits
+  flags = state;
+  for (m_index = 0; m_index <= m_join_index; ++m_index) emit_insn();
+  m_block_closed = closed;
+  // The registers hold what the main pass's description refers to; only the host flags may differ.
+  if (m_join_flags.host_valid && !m_join_flags.covered_by(flags)) emit_host_flags(*this, m_join_flags);
+  as.jmp(m_join);
+}
+
 void Emitter::loop_to_start() {
-  emit_loop_edge(flags);
+  emit_loop_edge(m_index, flags);
   m_block_closed = true;
 }
 
@@ -240,9 +283,10 @@ void Emitter::loop_to_start_if(a::CondCode cc) {
   const asmjit::Label edge = as.newLabel();
   as.j(cc, edge);
   const FlagState state = flags;
-  cold([this, edge, state] {
+  const unsigned index = m_index;
+  cold([this, edge, index, state] {
     as.bind(edge);
-    emit_loop_edge(state);
+    emit_loop_edge(index, state);
   });
 }
 

@@ -56,6 +56,7 @@ struct FlagValue {
   static FlagValue immediate(u32 v) { return {kImm, 0, v}; }
   static FlagValue stored() { return {kStored, 0, 0}; }
   static FlagValue derived() { return {kDerived, 0, 0}; }
+  bool operator==(const FlagValue&) const = default;
 };
 
 // What the translator knows about the guest's arithmetic flags at the current point.
@@ -84,6 +85,13 @@ struct FlagState {
     FlagState s;
     s.known = true;
     return s;
+  }
+  // Whether `other` describes the flags the same way, with at least the host flags this has.
+  bool covered_by(const FlagState& other) const {
+    if (where != other.where || (other.host_valid & host_valid) != host_valid) return false;
+    return where == Where::kDead || (known == other.known && op == other.op && size == other.size &&
+                                     res == other.res && src1 == other.src1 && src2 == other.src2 &&
+                                     (where != Where::kOverride || override == other.override));
   }
 };
 
@@ -195,12 +203,11 @@ class Emitter {
   // (or always): chained when on the same page, else through the jump cache.
   void exit_to(u32 eip);
   void exit_to_if(asmjit::x86::CondCode cc, u32 eip);
-  // Whether a jump to `eip` may go straight back into this block's body: `eip` is the block's
-  // start and the block overwrites every flag before anything can look at them, so the flags
-  // need not be stored on the way round.
-  bool loops_to_start(u32 eip) const { return eip == src.eip && src.flags_live_in == 0; }
-  // Goes back to the block's start (always, or when `cc` holds), charging the budget again; the
-  // flags are stored only when the budget has run out and the block leaves instead.
+  // Whether a jump to `eip` goes back to this block's start: it then loops inside the block.
+  bool loops_to_start(u32 eip) const { return eip == src.eip; }
+  // Goes back to the block's start (always, or when `cc` holds, from any instruction), charging
+  // the budget again. Flags are stored only when the budget has run out and the block leaves
+  // instead, or when the block's first instructions may observe them (see emit_loop_edge).
   void loop_to_start();
   void loop_to_start_if(asmjit::x86::CondCode cc);
   // The same from the middle of the block (a side exit): the flags are stored and the
@@ -224,8 +231,15 @@ class Emitter {
   // The block's shared jump-cache lookup for the EIP in r10d (emitted once, on first use).
   asmjit::Label jump_cache_lookup();
   void patchable_exit(bool conditional, asmjit::x86::CondCode cc, u32 eip);
-  // The budget charge of a loop back to the start, then into the body or out with `state`.
-  void emit_loop_edge(const FlagState& state);
+  // The budget charge of a loop back to the start from instruction `index`, then into the body
+  // or out with `state`.
+  void emit_loop_edge(unsigned index, const FlagState& state);
+  // After the main pass emitted instruction m_index: remembers the first point where the block
+  // no longer depends on how the flags were held at its start (m_join).
+  void note_join_point();
+  // A second copy of the instructions up to m_join, entered from a back edge whose flags are
+  // `state` (still pending), so that they need not be stored on every pass.
+  void emit_peeled_prefix(asmjit::Label entry, const FlagState& state);
 
   X64Backend& m_backend;
   const GuestInsn* m_insn = nullptr;
@@ -241,6 +255,12 @@ class Emitter {
   bool m_block_closed = false;  // the instructions emitted so far end in an unconditional exit
   asmjit::Label m_lookup;
   asmjit::Label m_body;  // after the entry checks
+  // After instruction m_join_index of the main pass, where the flags are m_join_flags: a pending
+  // description of registers and immediates, or dead. Code that arrives there with any other
+  // description of the same guest flags may go on.
+  asmjit::Label m_join;
+  unsigned m_join_index = 0;
+  FlagState m_join_flags;
 };
 
 // Emits materialisation of flag state `s` (no change to host flags beyond recomputing the same

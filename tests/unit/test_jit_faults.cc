@@ -137,3 +137,27 @@ TEST_CASE("#DE from DIV in the middle of a block leaves the earlier results and 
   REQUIRE(interp.vector == kDE);
   require_same(interp, jit);
 }
+
+TEST_CASE("a page fault in a loop's first instruction, reached round a back edge, pushes that edge's flags") {
+  // The block loops into a copy of its first instructions that takes the flags the back edge left
+  // pending (DEC, with SUB's CF kept); the load faults there on the ninth pass.
+  auto code = [](x::Assembler& a) {
+    asmjit::Label loop = a.newLabel();
+    a.mov(x::edi, kAbsent - 8 * 4096);
+    a.mov(x::ecx, 100);
+    a.bind(loop);
+    a.mov(x::edx, x::dword_ptr(x::edi));
+    a.add(x::edx, x::ebx);
+    a.add(x::edi, 4096);
+    a.sub(x::ebx, x::ecx);
+    a.dec(x::ecx);
+    a.jnz(loop);
+    a.hlt();
+  };
+  const Fault interp = run(false, code, enable_paging);
+  const Fault jit = run(true, code, enable_paging);
+  REQUIRE(interp.vector == kPF);
+  CHECK(interp.cr2 == kAbsent);
+  CHECK(interp.gpr[kEcx] == 92);
+  require_same(interp, jit);
+}

@@ -96,6 +96,19 @@ std::array<Delivery, 2> timer_interrupt_under_both(const std::function<void(x::A
   return d;
 }
 
+// A loop with interrupts enabled (EBX = 0 first), the timer set one instruction further on each
+// run, from 1 us to `until_ns`: the interrupt comes at each instruction of the loop in turn.
+void interrupt_at_each_instruction_of_loop(const std::function<void(x::Assembler&, asmjit::Label)>& body, u64 until_ns) {
+  auto program = [&body](x::Assembler& a) {
+    asmjit::Label loop = a.newLabel();
+    a.sti();
+    a.xor_(x::ebx, x::ebx);
+    a.bind(loop);
+    body(a, loop);
+  };
+  for (u64 delay_ns = 1'000; delay_ns < until_ns; delay_ns += 10) timer_interrupt_under_both(program, delay_ns);
+}
+
 }  // namespace
 
 TEST_CASE("a timer interrupt is taken at the same instruction under the JIT as under the interpreter") {
@@ -130,17 +143,47 @@ TEST_CASE("an interrupt raised by an OUT in the middle of a block is taken right
 TEST_CASE("an interrupt at a loop's back edge pushes the flags of the loop's last instruction") {
   // The block loops back into itself without storing its flags (its first instruction overwrites
   // them all); when the budget ends at the back edge it must store them before it leaves.
-  auto loop_program = [](x::Assembler& a) {
-    asmjit::Label loop = a.newLabel();
-    a.sti();
-    a.xor_(x::ebx, x::ebx);
-    a.bind(loop);
-    a.add(x::ebx, 1);
-    a.mov(x::eax, x::ebx);
-    a.and_(x::eax, 7);
-    a.cmp(x::eax, 5);
-    a.jmp(loop);
-  };
-  for (u64 delay_ns = 1'000; delay_ns < 1'300; delay_ns += 10)  // one instruction apart
-    timer_interrupt_under_both(loop_program, delay_ns);
+  interrupt_at_each_instruction_of_loop(
+      [](x::Assembler& a, asmjit::Label loop) {
+        a.add(x::ebx, 1);
+        a.mov(x::eax, x::ebx);
+        a.and_(x::eax, 7);
+        a.cmp(x::eax, 5);
+        a.jmp(loop);
+      },
+      1'300);
+}
+
+TEST_CASE("an interrupt at a back edge from the middle of a block pushes that edge's flags") {
+  // Two back edges into one block: a JNZ in its middle (the block goes on after it) and the JMP at
+  // its end; the block's first instruction overwrites every flag.
+  interrupt_at_each_instruction_of_loop(
+      [](x::Assembler& a, asmjit::Label loop) {
+        a.add(x::ebx, 1);
+        a.mov(x::eax, x::ebx);
+        a.and_(x::eax, 3);
+        a.jnz(loop);
+        a.add(x::ecx, x::ebx);
+        a.jmp(loop);
+      },
+      1'300);
+}
+
+TEST_CASE("an interrupt in a loop whose first instruction reads memory pushes the back edge's flags") {
+  // The first instruction may fault, so it sees the flags of the previous pass: the back edges go
+  // round through a second copy of the first two instructions that takes those flags as they are
+  // pending, and must store them when the budget ends there.
+  interrupt_at_each_instruction_of_loop(
+      [](x::Assembler& a, asmjit::Label loop) {
+        a.mov(x::eax, x::dword_ptr(JitRig::kData));
+        a.add(x::eax, x::ebx);
+        a.mov(x::dword_ptr(JitRig::kData), x::eax);
+        a.sub(x::ebx, 7);
+        a.test(x::ebx, 8);
+        a.jnz(loop);
+        a.adc(x::ecx, x::ebx);
+        a.dec(x::edx);
+        a.jmp(loop);
+      },
+      1'400);
 }
