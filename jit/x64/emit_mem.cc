@@ -106,7 +106,24 @@ void Emitter::translate(u8 size, Access access) {
   as.and_(page.r32(), 0xFFFFF000u);
   as.cmp(page.r32(), a::dword_ptr(reg::kCpu, index, 0, entry + tag));
   as.jne(slow_path());
-  as.add(reg::kAddr, a::qword_ptr(reg::kCpu, index, 0, entry + layout.tlb_addend));
+  const a::Mem addend = a::qword_ptr(reg::kCpu, index, 0, entry + layout.tlb_addend);
+  if (!m_ram_addend) {
+    as.add(reg::kAddr, addend);
+  } else {
+    // The host address no longer waits for the entry's addend to load, only its check does (a
+    // predicted branch): a dependent load gets about 6 cycles shorter.
+    const asmjit::Label other = as.newLabel(), done = as.newLabel();
+    as.mov(page, m_ram_addend);
+    as.cmp(page, addend);
+    as.jne(other);
+    as.add(reg::kAddr, page);
+    as.bind(done);
+    cold([this, other, done, addend] {
+      as.bind(other);
+      as.add(reg::kAddr, addend);
+      as.jmp(done);
+    });
+  }
   host_flags_clobbered();
 }
 

@@ -19,7 +19,10 @@ Emitter::Emitter(X64Backend& backend, a::Assembler& assembler, const BlockSource
       src(source),
       block(b),
       engine(backend.engine()),
-      m_backend(backend) {}
+      m_backend(backend) {
+  Cpu& cpu = engine.cpu();
+  if (!(cpu.cr0 & cr0::PG)) m_ram_addend = reinterpret_cast<u64>(cpu.mmu().phys().ram_ptr(0, 1));
+}
 
 bool Emitter::emit_block() {
   emit_entry();

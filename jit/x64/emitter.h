@@ -255,6 +255,9 @@ class Emitter {
   bool m_block_closed = false;  // the instructions emitted so far end in an unconditional exit
   asmjit::Label m_lookup;
   asmjit::Label m_body;  // after the entry checks
+  // The TLB addend of every RAM page while paging is off (linear = physical), which inline
+  // accesses then predict; 0 when paging is on (pages map anywhere: no prediction).
+  u64 m_ram_addend = 0;
   // After instruction m_join_index of the main pass, where the flags are m_join_flags: a pending
   // description of registers and immediates, or dead. Code that arrives there with any other
   // description of the same guest flags may go on.

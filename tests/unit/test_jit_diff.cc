@@ -324,3 +324,41 @@ TEST_CASE("an index-only address wraps at 32 bits with a displacement above 2 Gi
   CHECK(loaded[0] == 0x12345678);
   CHECK(loaded[1] == 0x12345678);
 }
+
+TEST_CASE("with paging off, accesses to pages that do not map RAM one to one read the right bytes") {
+  // Inline accesses predict RAM's addend while paging is off; a ROM page and, with A20 masked, a
+  // page above 1 MiB that wraps to low RAM have other addends.
+  constexpr u32 kRom = 0xFFEE0000u;  // bit 20 clear: the same address with A20 masked
+  u32 loaded[2][3];
+  for (bool jit : {false, true}) {
+    JitRig rig(jit);
+    std::vector<u8> rom(0x20000, 0);
+    rom[0x1230] = 0xA5;
+    rig.mem.add_rom(kRom, rom);
+    rig.mem.set_a20(false);
+    rig.assemble(JitRig::kCode, [&](x::Assembler& a) {
+      asmjit::Label again = a.newLabel();
+      a.mov(x::esi, 2);  // the first pass fills the TLB through the slow path; the second hits it
+      a.bind(again);
+      a.mov(x::dword_ptr(JitRig::kData), 0x11223344);
+      a.mov(x::eax, x::dword_ptr(0x100000 + JitRig::kData));  // A20 masked: JitRig::kData
+      a.movzx(x::ebx, x::byte_ptr(kRom + 0x1230));
+      a.mov(x::ecx, x::dword_ptr(JitRig::kData));
+      a.mov(x::dword_ptr(JitRig::kData), x::esi);
+      a.dec(x::esi);
+      a.jnz(again);
+      a.hlt();
+    });
+    rig.run_to_halt(100);
+    REQUIRE(rig.vector() < 0);
+    loaded[jit][0] = rig.cpu.gpr[kEax];
+    loaded[jit][1] = rig.cpu.gpr[kEbx];
+    loaded[jit][2] = rig.cpu.gpr[kEcx];
+  }
+  for (bool jit : {false, true}) {
+    INFO((jit ? "jit" : "interpreter"));
+    CHECK(loaded[jit][0] == 0x11223344);
+    CHECK(loaded[jit][1] == 0xA5);
+    CHECK(loaded[jit][2] == 0x11223344);
+  }
+}
