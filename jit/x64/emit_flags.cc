@@ -359,13 +359,25 @@ void Emitter::cf_to_eflags() {
   if (flags.where == FlagState::Where::kOverride) materialize_flags();
   const bool in_eflags = flags.known && (flags.op == FlagOp::kNone || flags.op == FlagOp::kInc || flags.op == FlagOp::kDec);
   if (flags.where == FlagState::Where::kDead || in_eflags) return;
+  // While lf.op names an operation, the Cpu reads no arithmetic flag from eflags but an INC's or
+  // DEC's CF (cpu/condition.h). Then CF can go into eflags' low byte with a plain store (the other
+  // bits of that byte are arithmetic flags, or fixed), not a read-modify-write, which in a loop
+  // chains every pass to the previous one through memory. That holds when the flags are pending
+  // (any slow path stores an operation) or stored with a known operation.
+  const bool plain_store = flags.known;
+  const a::Mem low_byte = cpu_mem(layout.eflags, 1);
   if (flags.known && flags.op == FlagOp::kLogic) {
-    as.and_(cpu_mem(layout.eflags, 1), 0xFE);
+    if (plain_store) as.mov(low_byte, fl::kFixedOne); else as.and_(low_byte, 0xFE);
   } else {
     host_cf();
     as.setc(reg::kTmp1.r8Lo());
-    as.and_(cpu_mem(layout.eflags, 1), 0xFE);
-    as.or_(cpu_mem(layout.eflags, 1), reg::kTmp1.r8Lo());
+    if (plain_store) {
+      as.or_(reg::kTmp1.r8Lo(), fl::kFixedOne);
+      as.mov(low_byte, reg::kTmp1.r8Lo());
+    } else {
+      as.and_(low_byte, 0xFE);
+      as.or_(low_byte, reg::kTmp1.r8Lo());
+    }
   }
   flags.host_valid = 0;
 }
