@@ -2,7 +2,7 @@
 
 namespace tern {
 
-Mmu::Mmu(PhysMemory& mem) : m_mem(mem) {
+Mmu::Mmu(PhysMemory& mem) : m_mem(mem), m_identity_addend(reinterpret_cast<uintptr_t>(mem.ram_ptr(0, 1))) {
   m_mem.add_map_listener([this] { flush_all(); });
 }
 
@@ -81,6 +81,9 @@ Mmu::Fill Mmu::fill(u32 lin, Access access, bool user) {
     }
   }
   if (map.write && map.write == base && w.writable && w.dirty && (!user || w.user_ok)) e.write_tag = lin_page;
+  const bool identity = base && e.addend == m_identity_addend;
+  e.identity_read_tag = identity ? e.read_tag : TlbEntry::kInvalidTag;
+  e.identity_write_tag = identity ? e.write_tag : TlbEntry::kInvalidTag;
 
   u8* host = nullptr;
   if (access == Access::kWrite) {

@@ -31,7 +31,13 @@ struct alignas(32) TlbEntry {
   u32 exec_tag = kInvalidTag;
   u32 global = 0;
   uintptr_t addend = 0;
+  // read_tag and write_tag again when the page maps linear addresses one to one onto low RAM
+  // (addend is Mmu::identity_addend()), else invalid: generated code that expects that addend
+  // checks the tag and the addend with one compare.
+  u32 identity_read_tag = kInvalidTag;
+  u32 identity_write_tag = kInvalidTag;
 };
+static_assert(sizeof(TlbEntry) == 32);
 
 // --jit-verify runs a block twice from one state: while a journal is attached, every TLB entry a
 // fill, INVLPG or flush changes is recorded first, so rollback() puts the TLB (and the paging
@@ -85,6 +91,8 @@ class Mmu {
 
   // Linear-to-physical translation of the page of lin as last filled for execution (the JIT
   // keys blocks by physical address).
+  // The addend of a page whose linear address is its physical address in low RAM.
+  uintptr_t identity_addend() const { return m_identity_addend; }
   u64 exec_phys_page(bool user, u32 lin) const { return m_exec_phys[user][(lin >> 12) & (kTlbSize - 1)]; }
 
   // Journal (null: none); rollback() undoes what the journal recorded, newest first, and clears it.
@@ -106,6 +114,7 @@ class Mmu {
   PagingRegs m_regs;
   TlbEntry m_tlb[2][kTlbSize];
   u64 m_exec_phys[2][kTlbSize] = {};
+  uintptr_t m_identity_addend;
   TlbJournal* m_journal = nullptr;
 
   void record(bool user, u32 lin);

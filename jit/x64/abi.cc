@@ -54,6 +54,8 @@ CpuLayout CpuLayout::of(Cpu& cpu) {
   l.tlb_write_tag = static_cast<i32>(reinterpret_cast<const char*>(&e.write_tag) - eb);
   l.tlb_exec_tag = static_cast<i32>(reinterpret_cast<const char*>(&e.exec_tag) - eb);
   l.tlb_addend = static_cast<i32>(reinterpret_cast<const char*>(&e.addend) - eb);
+  l.tlb_identity_read_tag = static_cast<i32>(reinterpret_cast<const char*>(&e.identity_read_tag) - eb);
+  l.tlb_identity_write_tag = static_cast<i32>(reinterpret_cast<const char*>(&e.identity_write_tag) - eb);
   return l;
 }
 

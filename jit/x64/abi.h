@@ -48,6 +48,7 @@ struct CpuLayout {
   i32 seg_readable[kSegCount], seg_writable[kSegCount];
   i32 tlb[2];  // first TlbEntry of the supervisor and user sets
   i32 tlb_read_tag, tlb_write_tag, tlb_exec_tag, tlb_addend;  // within a TlbEntry
+  i32 tlb_identity_read_tag, tlb_identity_write_tag;
 
   static CpuLayout of(Cpu& cpu);
 };

@@ -104,22 +104,27 @@ void Emitter::translate(u8 size, Access access) {
   else
     as.lea(page.r32(), a::ptr(reg::kAddr, size - 1));
   as.and_(page.r32(), 0xFFFFF000u);
-  as.cmp(page.r32(), a::dword_ptr(reg::kCpu, index, 0, entry + tag));
-  as.jne(slow_path());
+  const a::Mem tag_mem = a::dword_ptr(reg::kCpu, index, 0, entry + tag);
   const a::Mem addend = a::qword_ptr(reg::kCpu, index, 0, entry + layout.tlb_addend);
   if (!m_ram_addend) {
+    as.cmp(page.r32(), tag_mem);
+    as.jne(slow_path());
     as.add(reg::kAddr, addend);
   } else {
-    // The host address no longer waits for the entry's addend to load, only its check does (a
-    // predicted branch): a dependent load gets about 6 cycles shorter.
-    const asmjit::Label other = as.newLabel(), done = as.newLabel();
-    as.mov(page, m_ram_addend);
-    as.cmp(page, addend);
+    // The identity tag promises RAM's addend: the host address then no longer waits for the
+    // entry's addend to load, and a dependent load gets about 6 cycles shorter. Other pages (ROM,
+    // a page A20 masking wraps) take the plain lookup.
+    const i32 identity_tag = access == Access::kWrite ? layout.tlb_identity_write_tag : layout.tlb_identity_read_tag;
+    const asmjit::Label other = as.newLabel(), done = as.newLabel(), slow = slow_path();
+    as.cmp(page.r32(), a::dword_ptr(reg::kCpu, index, 0, entry + identity_tag));
     as.jne(other);
+    as.mov(page, m_ram_addend);
     as.add(reg::kAddr, page);
     as.bind(done);
-    cold([this, other, done, addend] {
+    cold([this, other, done, slow, tag_mem, addend] {
       as.bind(other);
+      as.cmp(reg::kTmp2.r32(), tag_mem);
+      as.jne(slow);
       as.add(reg::kAddr, addend);
       as.jmp(done);
     });

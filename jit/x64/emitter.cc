@@ -21,7 +21,7 @@ Emitter::Emitter(X64Backend& backend, a::Assembler& assembler, const BlockSource
       engine(backend.engine()),
       m_backend(backend) {
   Cpu& cpu = engine.cpu();
-  if (!(cpu.cr0 & cr0::PG)) m_ram_addend = reinterpret_cast<u64>(cpu.mmu().phys().ram_ptr(0, 1));
+  if (!(cpu.cr0 & cr0::PG)) m_ram_addend = cpu.mmu().identity_addend();
 }
 
 bool Emitter::emit_block() {

@@ -256,7 +256,7 @@ class Emitter {
   asmjit::Label m_lookup;
   asmjit::Label m_body;  // after the entry checks
   // The TLB addend of every RAM page while paging is off (linear = physical), which inline
-  // accesses then predict; 0 when paging is on (pages map anywhere: no prediction).
+  // accesses then expect (TlbEntry::identity_*_tag); 0 when paging is on (pages map anywhere).
   u64 m_ram_addend = 0;
   // After instruction m_join_index of the main pass, where the flags are m_join_flags: a pending
   // description of registers and immediates, or dead. Code that arrives there with any other
