@@ -37,8 +37,8 @@ bool emit_jmp_near(Emitter& e) {
   if (e.d().ops[0].kind == OperandKind::kImm) {
     const u32 target = relative_target(e);
     e.check_branch_target(target);
-    if (e.loops_to_start(target)) {
-      e.loop_to_start();
+    if (const int head = e.loop_head(target); head >= 0) {
+      e.loop_to(static_cast<unsigned>(head));
       return true;
     }
     e.materialize_flags();
@@ -56,8 +56,8 @@ bool emit_jcc(Emitter& e) {
   const u32 target = relative_target(e);
   e.check_branch_target(target);
   const a::CondCode cc = e.condition(e.d().cc);
-  if (e.loops_to_start(target)) {
-    e.loop_to_start_if(cc);
+  if (const int head = e.loop_head(target); head >= 0) {
+    e.loop_to_if(cc, static_cast<unsigned>(head));
     if (!e.last_in_block()) return true;
     e.materialize_flags();
   } else if (!e.last_in_block()) {

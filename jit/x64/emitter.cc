@@ -27,6 +27,9 @@ Emitter::Emitter(X64Backend& backend, a::Assembler& assembler, const BlockSource
 bool Emitter::emit_block() {
   emit_entry();
   for (m_index = 0; m_index < src.count; ++m_index) {
+    m_head[m_index] = as.newLabel();
+    as.bind(m_head[m_index]);
+    m_flags_before[m_index] = flags;
     emit_insn();
     note_join_point();
   }
@@ -55,8 +58,6 @@ void Emitter::emit_entry() {
     as.cmp(cpu_mem(layout.seg_hi[kCs], 8), reg::kTmp1);
     as.jb(bail);
   }
-  m_body = as.newLabel();
-  as.bind(m_body);
   const u32 count = src.count, eip = src.eip;
   cold([this, bail, count, eip] {
     as.bind(bail);
@@ -226,70 +227,88 @@ void Emitter::exit_to(u32 eip) {
 
 void Emitter::exit_to_if(a::CondCode cc, u32 eip) { patchable_exit(true, cc, eip); }
 
-// The block's whole count was charged at entry and index + 1 instructions have run: charging
-// the count again leaves the budget lower by index + 1. The body expects the flags in the Cpu
-// unless it overwrites them all before anything can look at them (flags_live_in 0); a back edge
-// from after the join point goes round through a peeled copy of the instructions up to it, which
-// takes the pending flags as they are; otherwise the flags are stored on every pass.
-void Emitter::emit_loop_edge(unsigned index, const FlagState& state) {
-  const i32 ran = static_cast<i32>(index + 1), count = static_cast<i32>(src.count);
+// The block's whole count was charged at entry; from instruction `head` on, count - head of it is
+// still to run. index + 1 - head instructions have run since the head, so charging count - head
+// again leaves the budget lower by that. The code at the head expects the flags as the main pass
+// had them there (m_flags_before): nothing, if they are dead there; otherwise a back edge goes
+// round through a peeled copy of the instructions up to a join point, which takes the pending
+// flags as they are, or, when the code at the head expects them in the Cpu, stores them.
+void Emitter::emit_loop_edge(unsigned index, unsigned head, const FlagState& state) {
+  const i32 ran = static_cast<i32>(index + 1 - head), charge = static_cast<i32>(src.count - head);
   as.sub(reg::kLeft, ran);
-  if (src.flags_live_in == 0) {
-    as.jge(m_body);
-  } else if (m_join.isValid() && m_join_index < index) {
+  const int join = join_after(head, index);
+  if (live_before(head) == 0) {
+    as.jge(m_head[head]);
+  } else if (join >= 0) {
     const asmjit::Label peeled = as.newLabel();
     as.jge(peeled);
-    cold([this, peeled, state] { emit_peeled_prefix(peeled, state); });
+    cold([this, peeled, head, join, state] { emit_peeled_copy(peeled, head, static_cast<unsigned>(join), state); });
   } else {
     const asmjit::Label out = as.newLabel();
     as.jl(out);
     emit_store_flags(*this, state);
-    as.jmp(m_body);
+    as.jmp(m_head[head]);
     as.bind(out);
   }
-  as.add(reg::kLeft, count);
+  as.add(reg::kLeft, charge);
   emit_store_flags(*this, state);
-  as.mov(cpu_mem(layout.eip, 4), src.eip);
+  as.mov(cpu_mem(layout.eip, 4), src.insns[head].eip);
   as.xor_(a::eax, a::eax);
   as.jmp(runtime.exit);
 }
 
+int Emitter::loop_head(u32 eip) const {
+  for (unsigned head = 0; head <= m_index; ++head) {
+    if (src.insns[head].eip != eip) continue;
+    const FlagState& before = m_flags_before[head];
+    const bool flags_in_cpu = before.where == FlagState::Where::kMemory && !before.known;
+    return live_before(head) == 0 || join_after(head, m_index) >= 0 || flags_in_cpu ? static_cast<int>(head) : -1;
+  }
+  return -1;
+}
+
+int Emitter::join_after(unsigned head, unsigned index) const {
+  for (unsigned j = head; j < index; ++j)
+    if (m_join[j].isValid()) return static_cast<int>(j);
+  return -1;
+}
+
 void Emitter::note_join_point() {
-  if (m_join.isValid() || src.flags_live_in == 0 || m_block_closed) return;
+  if (m_block_closed) return;
   const bool pending_in_registers = flags.where == FlagState::Where::kPending && flags.res.kind != FlagValue::kStored &&
                                     flags.src1.kind != FlagValue::kStored && flags.src2.kind != FlagValue::kStored;
   if (!pending_in_registers && flags.where != FlagState::Where::kDead) return;
-  m_join = as.newLabel();
-  as.bind(m_join);
-  m_join_index = m_index;
-  m_join_flags = flags;
+  m_join[m_index] = as.newLabel();
+  as.bind(m_join[m_index]);
+  m_join_flags[m_index] = flags;
 }
 
-void Emitter::emit_peeled_prefix(asmjit::Label entry, const FlagState& state) {
+void Emitter::emit_peeled_copy(asmjit::Label entry, unsigned head, unsigned join, const FlagState& state) {
   as.bind(entry);
   const bool closed = m_block_closed;
   m_block_closed = false;  // emit_insn() reads it for the instruction it emits
   flags = state;
-  for (m_index = 0; m_index <= m_join_index; ++m_index) emit_insn();
+  for (m_index = head; m_index <= join; ++m_index) emit_insn();
   m_block_closed = closed;
   // The registers hold what the main pass's description refers to; only the host flags may differ.
-  if (m_join_flags.host_valid && !m_join_flags.covered_by(flags)) emit_host_flags(*this, m_join_flags);
-  as.jmp(m_join);
+  const FlagState& expected = m_join_flags[join];
+  if (expected.host_valid && !expected.covered_by(flags)) emit_host_flags(*this, expected);
+  as.jmp(m_join[join]);
 }
 
-void Emitter::loop_to_start() {
-  emit_loop_edge(m_index, flags);
+void Emitter::loop_to(unsigned head) {
+  emit_loop_edge(m_index, head, flags);
   m_block_closed = true;
 }
 
-void Emitter::loop_to_start_if(a::CondCode cc) {
+void Emitter::loop_to_if(a::CondCode cc, unsigned head) {
   const asmjit::Label edge = as.newLabel();
   as.j(cc, edge);
   const FlagState state = flags;
   const unsigned index = m_index;
-  cold([this, edge, index, state] {
+  cold([this, edge, index, head, state] {
     as.bind(edge);
-    emit_loop_edge(index, state);
+    emit_loop_edge(index, head, state);
   });
 }
 

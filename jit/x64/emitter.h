@@ -22,6 +22,7 @@
 
 #include <asmjit/x86.h>
 
+#include <array>
 #include <functional>
 #include <vector>
 
@@ -203,13 +204,14 @@ class Emitter {
   // (or always): chained when on the same page, else through the jump cache.
   void exit_to(u32 eip);
   void exit_to_if(asmjit::x86::CondCode cc, u32 eip);
-  // Whether a jump to `eip` goes back to this block's start: it then loops inside the block.
-  bool loops_to_start(u32 eip) const { return eip == src.eip; }
-  // Goes back to the block's start (always, or when `cc` holds, from any instruction), charging
-  // the budget again. Flags are stored only when the budget has run out and the block leaves
-  // instead, or when the block's first instructions may observe them (see emit_loop_edge).
-  void loop_to_start();
-  void loop_to_start_if(asmjit::x86::CondCode cc);
+  // The index of the instruction at `eip` when a branch from this instruction back to it can loop
+  // inside the block (see emit_loop_edge), else -1.
+  int loop_head(u32 eip) const;
+  // Goes back to instruction `head` (always, or when `cc` holds), charging the budget again.
+  // Flags are stored only when the budget has run out and the block leaves instead, or when the
+  // instructions at the head may observe them and no peeled copy can take them pending.
+  void loop_to(unsigned head);
+  void loop_to_if(asmjit::x86::CondCode cc, unsigned head);
   // The same from the middle of the block (a side exit): the flags are stored and the
   // instructions after this one given back to the budget only on the way out.
   void side_exit_if(asmjit::x86::CondCode cc, u32 eip);
@@ -231,15 +233,19 @@ class Emitter {
   // The block's shared jump-cache lookup for the EIP in r10d (emitted once, on first use).
   asmjit::Label jump_cache_lookup();
   void patchable_exit(bool conditional, asmjit::x86::CondCode cc, u32 eip);
-  // The budget charge of a loop back to the start from instruction `index`, then into the body
+  // The budget charge of a loop from instruction `index` back to instruction `head`, then round
   // or out with `state`.
-  void emit_loop_edge(unsigned index, const FlagState& state);
-  // After the main pass emitted instruction m_index: remembers the first point where the block
-  // no longer depends on how the flags were held at its start (m_join).
+  void emit_loop_edge(unsigned index, unsigned head, const FlagState& state);
+  // Flags live before instruction i.
+  u32 live_before(unsigned i) const { return i ? src.insns[i - 1].flags_live_out : src.flags_live_in; }
+  // The first join point at or after `head` and before `index`, or -1.
+  int join_after(unsigned head, unsigned index) const;
+  // After the main pass emitted instruction m_index: a join point if the flags are now a pending
+  // description of registers and immediates, or dead (m_join).
   void note_join_point();
-  // A second copy of the instructions up to m_join, entered from a back edge whose flags are
-  // `state` (still pending), so that they need not be stored on every pass.
-  void emit_peeled_prefix(asmjit::Label entry, const FlagState& state);
+  // A second copy of instructions head..join, entered from a back edge whose flags are `state`
+  // (still pending), so that they need not be stored on every pass.
+  void emit_peeled_copy(asmjit::Label entry, unsigned head, unsigned join, const FlagState& state);
 
   X64Backend& m_backend;
   const GuestInsn* m_insn = nullptr;
@@ -254,16 +260,17 @@ class Emitter {
   std::vector<PatchableJump> m_patchable;
   bool m_block_closed = false;  // the instructions emitted so far end in an unconditional exit
   asmjit::Label m_lookup;
-  asmjit::Label m_body;  // after the entry checks
+  // The main pass: the start of each instruction's code, and the flags there.
+  std::array<asmjit::Label, kMaxBlockInsns> m_head;
+  std::array<FlagState, kMaxBlockInsns> m_flags_before;
   // The TLB addend of every RAM page while paging is off (linear = physical), which inline
   // accesses then expect (TlbEntry::identity_*_tag); 0 when paging is on (pages map anywhere).
   u64 m_ram_addend = 0;
-  // After instruction m_join_index of the main pass, where the flags are m_join_flags: a pending
-  // description of registers and immediates, or dead. Code that arrives there with any other
-  // description of the same guest flags may go on.
-  asmjit::Label m_join;
-  unsigned m_join_index = 0;
-  FlagState m_join_flags;
+  // Join points: after instruction i of the main pass when the flags there (m_join_flags[i]) are
+  // a pending description of registers and immediates, or dead. Code that arrives there with any
+  // other description of the same guest flags may go on. Invalid labels elsewhere.
+  std::array<asmjit::Label, kMaxBlockInsns> m_join;
+  std::array<FlagState, kMaxBlockInsns> m_join_flags;
 };
 
 // Emits materialisation of flag state `s` (no change to host flags beyond recomputing the same
