@@ -60,6 +60,9 @@ bool emit_jcc(Emitter& e) {
     e.loop_to_if(cc, static_cast<unsigned>(head));
     if (!e.last_in_block()) return true;
     e.materialize_flags();
+  } else if (const int later = e.forward_head(target); later >= 0) {
+    e.jump_forward_if(cc, static_cast<unsigned>(later));
+    return true;
   } else if (!e.last_in_block()) {
     e.side_exit_if(cc, target);
     return true;

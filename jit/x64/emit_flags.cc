@@ -327,6 +327,7 @@ void Emitter::guest_reg_written(u8 r) {
 
 void Emitter::set_pending(FlagOp op, u8 size, FlagValue res, FlagValue src1, FlagValue src2, u32 host_valid) {
   flags.where = FlagState::Where::kPending;
+  m_pending_from = m_index;
   flags.known = true;
   flags.op = op;
   flags.size = size;

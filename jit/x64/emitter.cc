@@ -31,6 +31,7 @@ bool Emitter::emit_block() {
     as.bind(m_head[m_index]);
     m_flags_before[m_index] = flags;
     emit_insn();
+    m_ends_in_exit[m_index] = m_block_closed;
     note_join_point();
   }
   if (!m_block_closed) {
@@ -246,8 +247,7 @@ void Emitter::emit_loop_edge(unsigned index, unsigned head, const FlagState& sta
   } else {
     const asmjit::Label out = as.newLabel();
     as.jl(out);
-    emit_store_flags(*this, state);
-    as.jmp(m_head[head]);
+    enter_with_flags_in_cpu(head, state);
     as.bind(out);
   }
   as.add(reg::kLeft, charge);
@@ -267,10 +267,61 @@ int Emitter::loop_head(u32 eip) const {
   return -1;
 }
 
+void Emitter::enter_with_flags_in_cpu(unsigned head, const FlagState& state) {
+  emit_store_flags(*this, state);
+  // The head's code may test host flags it had loaded from the Cpu.
+  if (m_flags_before[head].host_valid) emit_host_flags(*this, m_flags_before[head]);
+  as.jmp(m_head[head]);
+}
+
 int Emitter::join_after(unsigned head, unsigned index) const {
-  for (unsigned j = head; j < index; ++j)
-    if (m_join[j].isValid()) return static_cast<int>(j);
+  if (m_peeling) return -1;
+  for (unsigned j = head; j < index && !m_ends_in_exit[j]; ++j) {
+    const bool dead = m_join_flags[j].where == FlagState::Where::kDead;
+    if (m_join[j].isValid() && (dead || m_join_pending_from[j] >= head)) return static_cast<int>(j);
+  }
   return -1;
+}
+
+int Emitter::forward_head(u32 eip) const {
+  for (unsigned head = m_index + 1; head < src.count; ++head)
+    if (src.insns[head].eip == eip) return static_cast<int>(head);
+  return -1;
+}
+
+void Emitter::jump_forward_if(a::CondCode cc, unsigned head) {
+  const asmjit::Label edge = as.newLabel();
+  as.j(cc, edge);
+  const FlagState state = flags;
+  const unsigned index = m_index;
+  const bool peeling = m_peeling;
+  cold([this, edge, index, head, state, peeling] {
+    as.bind(edge);
+    m_peeling = peeling;
+    emit_forward_edge(index, head, state);
+    m_peeling = false;
+  });
+}
+
+void Emitter::emit_forward_edge(unsigned index, unsigned head, const FlagState& state) {
+  const FlagState& before = m_flags_before[head];
+  const bool flags_in_cpu = before.where == FlagState::Where::kMemory && !before.known;
+  const int join = join_after(head, src.count);
+  if (live_before(head) != 0 && !flags_in_cpu && join < 0) {
+    // Out of the block, as a side exit.
+    as.add(reg::kLeft, static_cast<i32>(src.count - index - 1));
+    emit_store_flags(*this, state);
+    patchable_exit(false, a::CondCode::kO, src.insns[head].eip);
+    return;
+  }
+  if (const u32 skipped = head - index - 1) as.lea(reg::kLeft, a::ptr(reg::kLeft, static_cast<i32>(skipped)));
+  if (live_before(head) == 0) {
+    as.jmp(m_head[head]);
+  } else if (join >= 0) {
+    emit_peeled_copy(as.newLabel(), head, static_cast<unsigned>(join), state);
+  } else {
+    enter_with_flags_in_cpu(head, state);
+  }
 }
 
 void Emitter::note_join_point() {
@@ -281,14 +332,18 @@ void Emitter::note_join_point() {
   m_join[m_index] = as.newLabel();
   as.bind(m_join[m_index]);
   m_join_flags[m_index] = flags;
+  m_join_pending_from[m_index] = m_pending_from;
 }
 
 void Emitter::emit_peeled_copy(asmjit::Label entry, unsigned head, unsigned join, const FlagState& state) {
   as.bind(entry);
   const bool closed = m_block_closed;
   m_block_closed = false;  // emit_insn() reads it for the instruction it emits
+  m_peeling = true;
   flags = state;
+  flags.host_valid = 0;  // the budget arithmetic on the way here changed the host flags
   for (m_index = head; m_index <= join; ++m_index) emit_insn();
+  m_peeling = false;
   m_block_closed = closed;
   // The registers hold what the main pass's description refers to; only the host flags may differ.
   const FlagState& expected = m_join_flags[join];
@@ -306,9 +361,12 @@ void Emitter::loop_to_if(a::CondCode cc, unsigned head) {
   as.j(cc, edge);
   const FlagState state = flags;
   const unsigned index = m_index;
-  cold([this, edge, index, head, state] {
+  const bool peeling = m_peeling;
+  cold([this, edge, index, head, state, peeling] {
     as.bind(edge);
+    m_peeling = peeling;
     emit_loop_edge(index, head, state);
+    m_peeling = false;
   });
 }
 

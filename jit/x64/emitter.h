@@ -212,6 +212,10 @@ class Emitter {
   // instructions at the head may observe them and no peeled copy can take them pending.
   void loop_to(unsigned head);
   void loop_to_if(asmjit::x86::CondCode cc, unsigned head);
+  // The index of a later instruction of the block at `eip`, or -1.
+  int forward_head(u32 eip) const;
+  // When `cc` holds, skips ahead to instruction `head` inside the block (see emit_forward_edge).
+  void jump_forward_if(asmjit::x86::CondCode cc, unsigned head);
   // The same from the middle of the block (a side exit): the flags are stored and the
   // instructions after this one given back to the budget only on the way out.
   void side_exit_if(asmjit::x86::CondCode cc, u32 eip);
@@ -236,9 +240,18 @@ class Emitter {
   // The budget charge of a loop from instruction `index` back to instruction `head`, then round
   // or out with `state`.
   void emit_loop_edge(unsigned index, unsigned head, const FlagState& state);
+  // The taken side of a conditional branch at instruction `index` to the later instruction `head`
+  // with flags `state`: the skipped instructions go back to the budget, and the flags reach the
+  // head's code as it expects them (as for a back edge), or the branch leaves the block.
+  void emit_forward_edge(unsigned index, unsigned head, const FlagState& state);
+  // Stores `state` and goes to instruction `head`, whose code expects the flags in the Cpu.
+  void enter_with_flags_in_cpu(unsigned head, const FlagState& state);
   // Flags live before instruction i.
   u32 live_before(unsigned i) const { return i ? src.insns[i - 1].flags_live_out : src.flags_live_in; }
-  // The first join point at or after `head` and before `index`, or -1.
+  // The first join point at or after `head` and before `index` that a copy starting at `head`
+  // reaches with the same flags (dead, or described by an instruction it ran), with no
+  // instruction that ends in an exit before it; -1 if there is none or a peeled copy is being
+  // emitted (copies nest no further).
   int join_after(unsigned head, unsigned index) const;
   // After the main pass emitted instruction m_index: a join point if the flags are now a pending
   // description of registers and immediates, or dead (m_join).
@@ -263,6 +276,8 @@ class Emitter {
   // The main pass: the start of each instruction's code, and the flags there.
   std::array<asmjit::Label, kMaxBlockInsns> m_head;
   std::array<FlagState, kMaxBlockInsns> m_flags_before;
+  std::array<bool, kMaxBlockInsns> m_ends_in_exit{};  // the instruction left unconditionally
+  bool m_peeling = false;
   // The TLB addend of every RAM page while paging is off (linear = physical), which inline
   // accesses then expect (TlbEntry::identity_*_tag); 0 when paging is on (pages map anywhere).
   u64 m_ram_addend = 0;
@@ -271,6 +286,10 @@ class Emitter {
   // other description of the same guest flags may go on. Invalid labels elsewhere.
   std::array<asmjit::Label, kMaxBlockInsns> m_join;
   std::array<FlagState, kMaxBlockInsns> m_join_flags;
+  // The instruction whose result a pending description at a join point describes: a copy that
+  // starts after it has not run it, and cannot join there.
+  std::array<unsigned, kMaxBlockInsns> m_join_pending_from{};
+  unsigned m_pending_from = 0;  // of the current pending description
 };
 
 // Emits materialisation of flag state `s` (no change to host flags beyond recomputing the same

@@ -362,3 +362,33 @@ TEST_CASE("with paging off, accesses to pages that do not map RAM one to one rea
     CHECK(loaded[jit][2] == 0x11223344);
   }
 }
+
+TEST_CASE("a loop whose first instruction reads the carry of its back edge's compare adds it on every pass") {
+  // The back edge goes round through a copy of the ADC that takes the CMP's flags pending; the
+  // budget arithmetic on the way must not stand in for them. CF alternates from pass to pass.
+  u32 sum[2];
+  for (bool jit : {false, true}) {
+    JitRig rig(jit);
+    rig.assemble(JitRig::kCode, [](x::Assembler& a) {
+      asmjit::Label loop = a.newLabel(), done = a.newLabel();
+      a.mov(x::ecx, 100);
+      a.xor_(x::edx, x::edx);
+      a.xor_(x::ebx, x::ebx);
+      a.mov(x::esi, 0x40000000);
+      a.bind(loop);
+      a.adc(x::edx, x::esi);
+      a.xor_(x::ebx, 0x80000000);
+      a.dec(x::ecx);
+      a.jz(done);
+      a.cmp(x::esi, x::ebx);
+      a.jne(loop);
+      a.bind(done);
+      a.hlt();
+    });
+    rig.run_to_halt(10000);
+    REQUIRE(rig.vector() < 0);
+    sum[jit] = rig.cpu.gpr[kEdx];
+  }
+  CHECK(sum[0] == 100u * 0x40000000u + 50);  // a carry after each odd pass but the last
+  CHECK(sum[1] == sum[0]);
+}

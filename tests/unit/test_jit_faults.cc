@@ -140,18 +140,19 @@ TEST_CASE("#DE from DIV in the middle of a block leaves the earlier results and 
 
 TEST_CASE("a page fault in a loop's first instruction, reached round a back edge, pushes that edge's flags") {
   // The block loops into a copy of its first instructions that takes the flags the back edge left
-  // pending (DEC, with SUB's CF kept); the load faults there on the ninth pass.
+  // pending (CMP, whose CF the ADC reads); the load faults there on the ninth pass.
   auto code = [](x::Assembler& a) {
     asmjit::Label loop = a.newLabel();
     a.mov(x::edi, kAbsent - 8 * 4096);
     a.mov(x::ecx, 100);
     a.bind(loop);
     a.mov(x::edx, x::dword_ptr(x::edi));
-    a.add(x::edx, x::ebx);
+    a.adc(x::edx, x::ebx);  // the CF of the CMP below, on the previous pass
     a.add(x::edi, 4096);
-    a.sub(x::ebx, x::ecx);
+    a.xor_(x::ebx, 0x80000000);
     a.dec(x::ecx);
-    a.jnz(loop);
+    a.cmp(x::ebx, x::ecx);  // CF alternates
+    a.jne(loop);
     a.hlt();
   };
   const Fault interp = run(false, code, enable_paging);
