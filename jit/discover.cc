@@ -1,6 +1,7 @@
 #include "jit/discover.h"
 
 #include <algorithm>
+#include <array>
 
 #include "cpu/cpu.h"
 #include "cpu/decoder.h"
@@ -49,6 +50,30 @@ u32 flags_used(const DecodedInsn& d) {
   }
 }
 
+// The target of a relative JMP or Jcc.
+u32 relative_target(const GuestInsn& g) {
+  const u32 t = g.next_eip + g.d.imm;
+  return g.d.osize == 2 ? t & 0xFFFF : t;
+}
+
+bool is_relative_branch(const DecodedInsn& d) {
+  return (d.op == Op::kJcc || d.op == Op::kJmpNear) && d.ops[0].kind == OperandKind::kImm;
+}
+
+// A loop's closing JMP back into the block does not end it when an earlier conditional branch of
+// the block skips to the instruction right after it (a loop exit): the block goes on there, so
+// that the exit stays inside it (the JIT's forward edges). Only those branches reach that code.
+bool continues_past_jump(const BlockSource& block, const GuestInsn& jmp, const u32* forward, unsigned forward_count) {
+  if (!is_relative_branch(jmp.d)) return false;
+  const u32 target = relative_target(jmp);
+  bool backward = false;
+  for (unsigned i = 0; i < block.count; ++i) backward |= block.insns[i].eip == target;
+  if (!backward) return false;
+  for (unsigned i = 0; i < forward_count; ++i)
+    if (forward[i] == jmp.next_eip) return true;
+  return false;
+}
+
 }  // namespace
 
 bool is_string_op(Op op) {
@@ -88,6 +113,9 @@ bool discover_block(const Cpu& cpu, u32 key, u32 eip, u32 lin, u64 phys, const u
   const u32 start = lin & 0xFFF;
   u32 offset = start;  // of the next instruction in the page
   u32 at = eip;
+  // Targets of the block's forward conditional branches so far.
+  std::array<u32, kMaxBlockInsns> forward{};
+  unsigned forward_count = 0;
   while (out.count < kMaxBlockInsns) {
     if (at > cs_hi) break;
     const u32 avail = static_cast<u32>(std::min<u64>({15, cs_hi - at + 1, u64{kPageEnd} - offset}));
@@ -100,7 +128,9 @@ bool discover_block(const Cpu& cpu, u32 key, u32 eip, u32 lin, u64 phys, const u
     out.bytes += g.d.len;
     offset += g.d.len;
     // 16-bit IP wrapping to 0 continues elsewhere: end the block there too.
-    if (ends_block(g.d) || g.next_eip < at || offset >= kPageEnd) break;
+    if (g.next_eip < at || offset >= kPageEnd) break;
+    if (g.d.op == Op::kJcc && is_relative_branch(g.d) && relative_target(g) > at) forward[forward_count++] = relative_target(g);
+    if (ends_block(g.d) && !(g.d.op == Op::kJmpNear && continues_past_jump(out, g, forward.data(), forward_count))) break;
     at = g.next_eip;
   }
   return out.count > 0;

@@ -27,6 +27,12 @@ Emitter::Emitter(X64Backend& backend, a::Assembler& assembler, const BlockSource
 bool Emitter::emit_block() {
   emit_entry();
   for (m_index = 0; m_index < src.count; ++m_index) {
+    if (m_block_closed) {
+      // Past a loop's closing JMP (jit/discover.cc): only forward edges, which bring the flags as
+      // this code expects them, reach here.
+      m_block_closed = false;
+      flags = FlagState();
+    }
     m_head[m_index] = as.newLabel();
     as.bind(m_head[m_index]);
     m_flags_before[m_index] = flags;

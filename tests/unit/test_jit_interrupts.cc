@@ -187,3 +187,23 @@ TEST_CASE("an interrupt in a loop whose first instruction reads memory pushes th
       },
       1'400);
 }
+
+TEST_CASE("an interrupt in a loop whose exit branch skips past its closing JMP is taken exactly") {
+  // The JZ skips past the loop's closing JMP, so the block goes on after that JMP: the JZ becomes
+  // a jump inside the block, and the code after the JMP closes a second loop.
+  interrupt_at_each_instruction_of_loop(
+      [](x::Assembler& a, asmjit::Label loop) {
+        asmjit::Label every_eighth = a.newLabel();
+        a.add(x::ebx, 1);
+        a.test(x::ebx, 7);
+        a.jz(every_eighth);
+        a.add(x::ecx, x::ebx);
+        a.jmp(loop);
+        a.bind(every_eighth);
+        a.mov(x::eax, x::dword_ptr(JitRig::kData));
+        a.adc(x::eax, x::ecx);
+        a.mov(x::dword_ptr(JitRig::kData), x::eax);
+        a.jmp(loop);
+      },
+      1'500);
+}
