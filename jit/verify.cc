@@ -181,6 +181,12 @@ void Verifier::report(const Block& block, const char* field, u64 expected, u64 g
       block.eip, block.phys, block.insns, block.key);
   log(LogCat::kJit, LogLevel::kError, "jit-verify: bytes {}", bytes);
   log(LogCat::kJit, LogLevel::kError, "jit-verify: {}", insns);
+  for (const auto& [who, s] : {std::pair{"interpreter", &m_interp_state}, std::pair{"JIT", &m_jit_state}})
+    log(LogCat::kJit, LogLevel::kError,
+        "jit-verify: {:11} EAX={:08x} ECX={:08x} EDX={:08x} EBX={:08x} ESP={:08x} EBP={:08x} ESI={:08x} EDI={:08x} "
+        "EIP={:08x} EFLAGS={:08x} retired {}",
+        who, s->gpr[0], s->gpr[1], s->gpr[2], s->gpr[3], s->gpr[4], s->gpr[5], s->gpr[6], s->gpr[7], s->eip, s->eflags,
+        s->retired);
   fail("jit-verify: block at {:08x} diverges: {} expected {:#x} (interpreter), got {:#x} (JIT)", block.eip, field,
        expected, got);
 }

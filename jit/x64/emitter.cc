@@ -99,8 +99,7 @@ void Emitter::emit_insn() {
     as.test(reg::kLeft, reg::kLeft);
     as.js(exit_after_label);
     if (ends) {
-      as.xor_(a::eax, a::eax);
-      as.jmp(runtime.exit);
+      as.jmp(exit_after_label);  // gives back the instructions after it, if any
       return;
     }
     emit_flags_after_handler(*this, after);
@@ -174,7 +173,12 @@ void Emitter::call_handler() {
 
 void Emitter::exit_indirect() {
   m_block_closed = true;
+  give_back_rest();
   as.jmp(jump_cache_lookup());
+}
+
+void Emitter::give_back_rest() {
+  if (m_index + 1 < src.count) as.lea(reg::kLeft, a::ptr(reg::kLeft, static_cast<i32>(src.count - m_index - 1)));
 }
 
 // r10d = guest EIP. Linear address -> execute TLB (the page must still map to the same host
@@ -223,11 +227,13 @@ asmjit::Label Emitter::jump_cache_lookup() {
 
 void Emitter::exit_dynamic() {
   m_block_closed = true;
+  give_back_rest();
   as.xor_(a::eax, a::eax);
   as.jmp(runtime.exit);
 }
 
 void Emitter::exit_to(u32 eip) {
+  give_back_rest();
   patchable_exit(false, a::CondCode::kO, eip);
   m_block_closed = true;
 }

@@ -221,6 +221,9 @@ class Emitter {
   void side_exit_if(asmjit::x86::CondCode cc, u32 eip);
   // Leaves for the guest EIP the handler just set (after a transfer it ran).
   void exit_dynamic();
+  // Before the block leaves from this instruction: gives the budget back the instructions after
+  // it, which were charged at entry (a loop's JMP in the middle of a block, jit/discover.cc).
+  void give_back_rest();
   // Leaves for the guest EIP in r10d through the jump cache (flags must be stored).
   void exit_indirect();
   // A stub emitted after the block body.
