@@ -272,9 +272,8 @@ void Emitter::emit_loop_edge(unsigned index, unsigned head, const FlagState& sta
 int Emitter::loop_head(u32 eip) const {
   for (unsigned head = 0; head <= m_index; ++head) {
     if (src.insns[head].eip != eip) continue;
-    const FlagState& before = m_flags_before[head];
-    const bool flags_in_cpu = before.where == FlagState::Where::kMemory && !before.known;
-    return live_before(head) == 0 || join_after(head, m_index) >= 0 || flags_in_cpu ? static_cast<int>(head) : -1;
+    const bool goes_round = live_before(head) == 0 || join_after(head, m_index) >= 0 || expects_flags_in_cpu(head);
+    return goes_round ? static_cast<int>(head) : -1;
   }
   return -1;
 }
@@ -301,23 +300,29 @@ int Emitter::forward_head(u32 eip) const {
   return -1;
 }
 
-void Emitter::jump_forward_if(a::CondCode cc, unsigned head) {
-  const asmjit::Label edge = as.newLabel();
-  as.j(cc, edge);
+void Emitter::jump_forward_if(a::CondCode cc, unsigned head) { conditional_edge(cc, head, &Emitter::emit_forward_edge); }
+
+void Emitter::conditional_edge(a::CondCode cc, unsigned head, EdgeEmitter edge) {
+  const asmjit::Label label = as.newLabel();
+  as.j(cc, label);
   const FlagState state = flags;
   const unsigned index = m_index;
   const bool peeling = m_peeling;
-  cold([this, edge, index, head, state, peeling] {
-    as.bind(edge);
+  cold([this, label, index, head, state, peeling, edge] {
+    as.bind(label);
     m_peeling = peeling;
-    emit_forward_edge(index, head, state);
+    (this->*edge)(index, head, state);
     m_peeling = false;
   });
 }
 
-void Emitter::emit_forward_edge(unsigned index, unsigned head, const FlagState& state) {
+bool Emitter::expects_flags_in_cpu(unsigned head) const {
   const FlagState& before = m_flags_before[head];
-  const bool flags_in_cpu = before.where == FlagState::Where::kMemory && !before.known;
+  return before.where == FlagState::Where::kMemory && !before.known;
+}
+
+void Emitter::emit_forward_edge(unsigned index, unsigned head, const FlagState& state) {
+  const bool flags_in_cpu = expects_flags_in_cpu(head);
   const int join = join_after(head, src.count);
   if (live_before(head) != 0 && !flags_in_cpu && join < 0) {
     // Out of the block, as a side exit.
@@ -368,19 +373,7 @@ void Emitter::loop_to(unsigned head) {
   m_block_closed = true;
 }
 
-void Emitter::loop_to_if(a::CondCode cc, unsigned head) {
-  const asmjit::Label edge = as.newLabel();
-  as.j(cc, edge);
-  const FlagState state = flags;
-  const unsigned index = m_index;
-  const bool peeling = m_peeling;
-  cold([this, edge, index, head, state, peeling] {
-    as.bind(edge);
-    m_peeling = peeling;
-    emit_loop_edge(index, head, state);
-    m_peeling = false;
-  });
-}
+void Emitter::loop_to_if(a::CondCode cc, unsigned head) { conditional_edge(cc, head, &Emitter::emit_loop_edge); }
 
 void Emitter::side_exit_if(a::CondCode cc, u32 eip) {
   const asmjit::Label out = as.newLabel();

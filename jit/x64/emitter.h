@@ -247,6 +247,13 @@ class Emitter {
   // with flags `state`: the skipped instructions go back to the budget, and the flags reach the
   // head's code as it expects them (as for a back edge), or the branch leaves the block.
   void emit_forward_edge(unsigned index, unsigned head, const FlagState& state);
+  // The taken side of a conditional branch from this instruction to instruction `head`: `edge`
+  // (emit_loop_edge or emit_forward_edge) emits it after the block body, with the flags as they
+  // are here.
+  using EdgeEmitter = void (Emitter::*)(unsigned index, unsigned head, const FlagState& state);
+  void conditional_edge(asmjit::x86::CondCode cc, unsigned head, EdgeEmitter edge);
+  // Whether the main pass's code at instruction `head` expects the flags in the Cpu.
+  bool expects_flags_in_cpu(unsigned head) const;
   // Stores `state` and goes to instruction `head`, whose code expects the flags in the Cpu.
   void enter_with_flags_in_cpu(unsigned head, const FlagState& state);
   // Flags live before instruction i.
